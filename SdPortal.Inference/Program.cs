@@ -1,0 +1,3 @@
+using SdPortal.Inference.Cli;
+
+return await CliApp.RunAsync(args);
