@@ -1,3 +1,6 @@
+using System.CommandLine;
+using System.Reflection;
+
 namespace SdPortal.Inference.Cli;
 
 /// <summary>Dispatches the engine's console commands.</summary>
@@ -6,13 +9,18 @@ public static class CliApp
     /// <summary>Runs the command named by the first argument and returns the process exit code.</summary>
     public static Task<int> RunAsync(string[] args)
     {
-        if (args.Length == 0)
+        var root = new RootCommand("SdPortal inference engine: the inference host and the diffusion CLI.");
+        foreach (var command in DiscoverCommands())
         {
-            Console.Error.WriteLine("usage: SdPortal.Inference <command> [options]");
-            return Task.FromResult(2);
+            root.Subcommands.Add(command.Build());
         }
 
-        Console.Error.WriteLine($"unknown command '{args[0]}'");
-        return Task.FromResult(2);
+        return root.Parse(args).InvokeAsync();
     }
+
+    private static IEnumerable<ICliCommand> DiscoverCommands() =>
+        typeof(CliApp).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(ICliCommand).IsAssignableFrom(t))
+            .OrderBy(t => t.Name, StringComparer.Ordinal)
+            .Select(t => (ICliCommand)Activator.CreateInstance(t)!);
 }
