@@ -1,3 +1,9 @@
 using SdPortal.Inference.Cli;
 
-return await CliApp.RunAsync(args);
+namespace SdPortal.Inference;
+
+/// <summary>The console entry point: the inference host and the CLI commands.</summary>
+internal static class InferenceProgram
+{
+    public static Task<int> Main(string[] args) => CliApp.RunAsync(args);
+}

@@ -1,0 +1,33 @@
+using Microsoft.Playwright;
+using SdPortal.Data;
+using SdPortal.Tests.Support;
+
+namespace SdPortal.Tests.Browser;
+
+[Collection(BrowserTestGroup.Name)]
+public sealed class HomePageBrowserTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task HomePage_InChromium_ShowsTheMudBlazorLayoutAndConnectsTheCircuit()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var portal = new PortalWebFactory(database);
+        portal.UseKestrel(0);
+        portal.StartServer();
+        var page = await browser.Browser.NewPageAsync();
+
+        await page.GotoAsync(portal.ClientOptions.BaseAddress.ToString());
+
+        await Assertions.Expect(page.Locator(".mud-layout")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#app-title")).ToHaveTextAsync("SdPortal");
+        await Assertions.Expect(page.Locator("#home-heading")).ToHaveTextAsync("Create images from words");
+        // The layout marks itself once the circuit is interactive; the theme toggle then proves events reach the server.
+        await Assertions.Expect(page.Locator(".mud-layout[data-interactive=true]")).ToBeVisibleAsync();
+        const string Background = "getComputedStyle(document.documentElement).getPropertyValue('--mud-palette-background').trim()";
+        var light = await page.EvaluateAsync<string>(Background);
+        await page.GetByLabel("Toggle dark theme").ClickAsync();
+        await page.WaitForFunctionAsync($"{Background} !== '{light}'");
+        Assert.NotEqual(light, await page.EvaluateAsync<string>(Background));
+        await ScreenshotStore.SaveAsync(page, "home");
+    }
+}

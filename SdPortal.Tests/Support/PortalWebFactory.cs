@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using SdPortal.Data;
+using SdPortal.Data.Tenancy;
+
+namespace SdPortal.Tests.Support;
+
+/// <summary>The real portal on a test database, with intent methods for the tests that drive it.</summary>
+public sealed class PortalWebFactory(TestDatabase database, IReadOnlyDictionary<string, string?>? extraSettings = null)
+    : WebApplicationFactory<Program>
+{
+    public TestDatabase Database => database;
+
+    /// <summary>Runs <paramref name="action"/> with a context acting for <paramref name="tenantId"/> (or none).</summary>
+    public async Task<T> WithContextAsync<T>(Guid? tenantId, Func<PortalDbContext, Task<T>> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        if (tenantId is { } id)
+        {
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Set(id);
+        }
+
+        var context = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        return await action(context);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        // Outside Development, package assets (_content/MudBlazor, _framework) come from the build's static web assets manifest.
+        builder.UseStaticWebAssets();
+        foreach (var (key, value) in database.Settings.Concat(extraSettings ?? new Dictionary<string, string?>()))
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Options;
+using SdPortal.Data;
+using SdPortal.Tests.Support;
+
+namespace SdPortal.Tests.Web;
+
+public sealed class StartupValidationTests
+{
+    [Fact]
+    public async Task Boot_WhenWorkerCountIsOutOfRange_FailsNamingTheSetting()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var portal = new PortalWebFactory(database, new Dictionary<string, string?> { ["Jobs:WorkerCount"] = "0" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => portal.CreateClient());
+
+        Assert.Contains("WorkerCount", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Boot_WhenDataDirectoryIsBlank_FailsNamingTheSetting()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var portal = new PortalWebFactory(database, new Dictionary<string, string?> { ["Portal:DataDirectory"] = " " });
+
+        var error = Assert.Throws<InvalidOperationException>(() => portal.CreateClient());
+
+        Assert.Contains("Portal:DataDirectory", error.Message, StringComparison.Ordinal);
+    }
+}

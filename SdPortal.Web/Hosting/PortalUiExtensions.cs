@@ -1,0 +1,33 @@
+using MudBlazor.Services;
+using SdPortal.Web.Components;
+
+namespace SdPortal.Web.Hosting;
+
+/// <summary>The Blazor Server UI with MudBlazor.</summary>
+public static class PortalUiExtensions
+{
+    /// <summary>Adds Razor components with interactive server rendering and MudBlazor's services.</summary>
+    public static IHostApplicationBuilder AddPortalUi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddHostedService<StartupBanner>();
+        return builder;
+    }
+
+    /// <summary>Maps the error handling, static assets and the component endpoints.</summary>
+    public static WebApplication UsePortalUi(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

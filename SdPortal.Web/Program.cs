@@ -1,0 +1,23 @@
+using SdPortal.Data;
+using SdPortal.Web.Health;
+using SdPortal.Web.Hosting;
+using SdPortal.Web.Jobs;
+
+var builder = WebApplication.CreateBuilder(args);
+
+var storage = builder.AddPortalData();
+builder.AddPortalDataProtection(storage);
+builder.AddJobStorage(storage);
+builder.AddPortalHealthChecks();
+builder.AddPortalUi();
+
+var app = builder.Build();
+
+await app.Services.MigratePortalDatabaseAsync();
+app.MapPortalHealthChecks();
+app.UsePortalUi();
+
+await app.RunAsync();
+
+/// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;
