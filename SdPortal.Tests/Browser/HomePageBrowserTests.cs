@@ -14,7 +14,9 @@ public sealed class HomePageBrowserTests(BrowserFixture browser)
         await using var portal = new PortalWebFactory(database);
         portal.UseKestrel(0);
         portal.StartServer();
-        var page = await browser.Browser.NewPageAsync();
+        // Declared after the portal so it closes first: an open circuit would hold Kestrel's shutdown.
+        await using var session = await browser.Browser.NewContextAsync();
+        var page = await session.NewPageAsync();
 
         await page.GotoAsync(portal.ClientOptions.BaseAddress.ToString());
 

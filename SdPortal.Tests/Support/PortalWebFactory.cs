@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using SdPortal.Data;
 using SdPortal.Data.Tenancy;
 
@@ -30,6 +31,7 @@ public sealed class PortalWebFactory(TestDatabase database, IReadOnlyDictionary<
         builder.UseEnvironment("Testing");
         // Outside Development, package assets (_content/MudBlazor, _framework) come from the build's static web assets manifest.
         builder.UseStaticWebAssets();
+        builder.ConfigureServices(services => services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5)));
         foreach (var (key, value) in database.Settings.Concat(extraSettings ?? new Dictionary<string, string?>()))
         {
             builder.UseSetting(key, value);
