@@ -1,0 +1,43 @@
+using SdPortal.Inference.Synthetic.Architectures;
+using SdPortal.Inference.Synthetic.Graph;
+
+namespace SdPortal.Inference.Synthetic;
+
+/// <summary>The ONNX components of a model folder, by their diffusers subfolder names, and how to build each graph.</summary>
+internal static class SyntheticComponents
+{
+    public const string TextEncoder = "text_encoder";
+    public const string UNet = "unet";
+    public const string VaeDecoder = "vae_decoder";
+    public const string VaeEncoder = "vae_encoder";
+
+    /// <summary>The components to write, in order; graphs are built lazily so only one is in memory at a time.</summary>
+    public static IEnumerable<(string Name, Func<OnnxGraphBuilder> Build)> For(
+        SyntheticModelConfig config, SyntheticPrecision precision, TimestepKind timestep, bool includeVaeEncoder)
+    {
+        Validate(config);
+        yield return (TextEncoder, () => TextEncoderGraph.Build(config.TextEncoder, precision));
+        yield return (UNet, () => UNetGraph.Build(config.UNet, precision, timestep));
+        yield return (VaeDecoder, () => VaeDecoderGraph.Build(config.Vae, precision));
+        if (includeVaeEncoder)
+        {
+            yield return (VaeEncoder, () => VaeEncoderGraph.Build(config.Vae, precision));
+        }
+    }
+
+    private static void Validate(SyntheticModelConfig config)
+    {
+        if (config.UNet.CrossAttentionDim != config.TextEncoder.Hidden)
+        {
+            throw new ArgumentException(
+                $"The UNet attends to {config.UNet.CrossAttentionDim}-wide text states but the text encoder is "
+                + $"{config.TextEncoder.Hidden} wide.",
+                nameof(config));
+        }
+
+        if (config.UNet.BlockOutChannels.Count != config.UNet.CrossAttentionBlocks.Count)
+        {
+            throw new ArgumentException("The UNet needs one cross-attention flag per down block.", nameof(config));
+        }
+    }
+}

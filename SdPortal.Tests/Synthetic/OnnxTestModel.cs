@@ -1,0 +1,78 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace SdPortal.Tests.Synthetic;
+
+/// <summary>
+/// An ONNX Runtime CPU session that takes and returns float data whatever the model's float type (float or float16)
+/// and integer data whatever its integer type, so one test body covers fp32 and fp16 models and both timestep forms.
+/// </summary>
+internal sealed class OnnxTestModel : IDisposable
+{
+    private readonly InferenceSession _session;
+
+    public OnnxTestModel(string modelPath)
+    {
+        using var options = new SessionOptions { IntraOpNumThreads = 2, InterOpNumThreads = 1 };
+        _session = new InferenceSession(modelPath, options);
+    }
+
+    public IReadOnlyDictionary<string, NodeMetadata> Inputs => _session.InputMetadata;
+
+    public IReadOnlyDictionary<string, NodeMetadata> Outputs => _session.OutputMetadata;
+
+    /// <summary>Runs the model; each input is float[] (float tensors) or long[] (integer tensors) with its shape.</summary>
+    public IReadOnlyDictionary<string, TestTensor> Run(params (string Name, Array Data, long[] Shape)[] inputs)
+    {
+        var values = inputs.Select(i => ToOrtValue(_session.InputMetadata[i.Name].ElementDataType, i.Data, i.Shape)).ToList();
+        try
+        {
+            var names = _session.OutputMetadata.Keys.ToList();
+            using var options = new RunOptions();
+            using var results = _session.Run(options, inputs.Select(i => i.Name).ToList(), values, names);
+            return names.Zip(results).ToDictionary(p => p.First, p => FromOrtValue(p.Second));
+        }
+        finally
+        {
+            values.ForEach(v => v.Dispose());
+        }
+    }
+
+    public void Dispose() => _session.Dispose();
+
+    private static OrtValue ToOrtValue(TensorElementType type, Array data, long[] shape) => (type, data) switch
+    {
+        (TensorElementType.Float, float[] f) => OrtValue.CreateTensorValueFromMemory(f, shape),
+        (TensorElementType.Float16, float[] f) => OrtValue.CreateTensorValueFromMemory(f.Select(v => (Float16)v).ToArray(), shape),
+        (TensorElementType.Int32, long[] l) => OrtValue.CreateTensorValueFromMemory(l.Select(v => checked((int)v)).ToArray(), shape),
+        (TensorElementType.Int64, long[] l) => OrtValue.CreateTensorValueFromMemory(l, shape),
+        _ => throw new ArgumentException($"Cannot feed {data.GetType().Name} to a {type} input."),
+    };
+
+    private static TestTensor FromOrtValue(OrtValue value)
+    {
+        var info = value.GetTensorTypeAndShape();
+        var data = info.ElementDataType switch
+        {
+            TensorElementType.Float => value.GetTensorDataAsSpan<float>().ToArray(),
+            TensorElementType.Float16 => [.. value.GetTensorDataAsSpan<Float16>().ToArray().Select(h => (float)h)],
+            _ => throw new NotSupportedException($"Output type {info.ElementDataType}"),
+        };
+        return new TestTensor(data, info.Shape, info.ElementDataType);
+    }
+}
+
+/// <summary>A model output as float values, its shape and its stored element type.</summary>
+internal sealed record TestTensor(float[] Values, long[] Shape, TensorElementType ElementType)
+{
+    public bool AllFinite => Values.All(float.IsFinite);
+
+    public float StandardDeviation
+    {
+        get
+        {
+            var mean = Values.Average();
+            return (float)Math.Sqrt(Values.Select(v => (v - mean) * (v - mean)).Average());
+        }
+    }
+}
