@@ -32,6 +32,22 @@ public sealed class StableDiffusionModelFolderTests(TinyModelFixture model) : IC
     }
 
     [Fact]
+    public async Task Open_WeightsInExternalData_GiveTheSameImageAndHashTheWeights()
+    {
+        var external = Path.Combine(_scratch, "external");
+        SyntheticModelFolder.Write(
+            SyntheticModelConfig.Tiny, external, TinyModelFixture.WriteOptions with { ExternalDataThresholdBytes = 0 });
+        using var folder = StableDiffusionModelFolder.Open(external);
+
+        var embedded = await model.Pipeline.GenerateAsync(TestRequests.Small());
+        var separate = await new Inference.Pipeline.StableDiffusionPipeline(folder).GenerateAsync(TestRequests.Small());
+
+        Assert.True(File.Exists(Path.Combine(external, "unet", "model.onnx.data")));
+        Assert.Equal(PngInspection.Pixels(embedded.Images[0].Png), PngInspection.Pixels(separate.Images[0].Png));
+        Assert.NotEqual(model.Model.ModelHash, folder.ModelHash);
+    }
+
+    [Fact]
     public void Open_MissingUNet_ThrowsNamingTheFile()
     {
         var copy = CopyModel();

@@ -36,18 +36,20 @@ public abstract class SyntheticModelFixture : IDisposable
 }
 
 /// <summary>The tiny model as the synth writer makes it by default: fp32, int64 timestep per sample.</summary>
-public sealed class TinyModelFixture() : SyntheticModelFixture(new SyntheticWriteOptions { Seed = 7, IncludeVaeEncoder = false });
+public sealed class TinyModelFixture() : SyntheticModelFixture(WriteOptions)
+{
+    /// <summary>The options this fixture writes with; variants derive from them.</summary>
+    public static SyntheticWriteOptions WriteOptions { get; } = new() { Seed = 7, IncludeVaeEncoder = false };
+}
 
 /// <summary>The tiny model with a float [1] timestep, as older diffusers exports take it.</summary>
 public sealed class TinyFloatTimestepModelFixture()
-    : SyntheticModelFixture(new SyntheticWriteOptions { Seed = 7, IncludeVaeEncoder = false, Timestep = TimestepKind.FloatScalar });
+    : SyntheticModelFixture(TinyModelFixture.WriteOptions with { Timestep = TimestepKind.FloatScalar });
 
 /// <summary>The tiny model in fp16 (float16 I/O, float16 [1] timestep).</summary>
 public sealed class TinyFp16ModelFixture()
-    : SyntheticModelFixture(new SyntheticWriteOptions
+    : SyntheticModelFixture(TinyModelFixture.WriteOptions with
     {
-        Seed = 7,
-        IncludeVaeEncoder = false,
         Precision = SyntheticPrecision.Fp16,
         Timestep = TimestepKind.FloatScalar,
     });
