@@ -17,6 +17,9 @@ public static class TestPaths
     /// <summary>The SD 1.5 scheduler_config.json shipped in ../shared/data.</summary>
     public static string Sd15SchedulerConfig => Path.Combine(Shared, "data", "sd15-scheduler_config.json");
 
+    /// <summary>The scheduler reference fixtures written by tools/scheduler-reference/generate_fixtures.py.</summary>
+    public static string SchedulerFixtures => Path.Combine(RepositoryRoot, "SdPortal.Tests", "Fixtures", "Schedulers");
+
     private static string FindRepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

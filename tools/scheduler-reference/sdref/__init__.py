@@ -1,0 +1,1 @@
+"""SdPortal's own reference implementation of the Stable Diffusion samplers (pure Python, math floats only)."""
