@@ -29,7 +29,8 @@ public sealed record GenerationRequest
     /// <summary>Classifier-free guidance scale g, 0…30; g ≤ 1 runs the conditional branch only.</summary>
     public double GuidanceScale { get; init; } = 7.5;
 
-    /// <summary>The sampler, one of <see cref="SchedulerFactory.Names"/>.</summary>
+    /// <summary>The sampler: one of <see cref="SchedulerFactory.Names"/>, or a name <see cref="SchedulerFactory"/> accepts
+    /// for one (case-insensitive, snake-case ids).</summary>
     public string Scheduler { get; init; } = DefaultScheduler;
 
     /// <summary>The seed of the first image; image k of the batch uses Seed + k. Null: one is drawn and returned.</summary>
@@ -78,7 +79,7 @@ public sealed record GenerationRequest
             errors.Add(new("guidanceScale", $"must be within 0…{MaxGuidance}, not {GuidanceScale}"));
         }
 
-        if (!SchedulerFactory.Names.Contains(Scheduler, StringComparer.Ordinal))
+        if (Scheduler is null || SchedulerFactory.Canonical(Scheduler) is null)
         {
             errors.Add(new("scheduler", $"'{Scheduler}' is unknown; valid: {string.Join(", ", SchedulerFactory.Names)}"));
         }

@@ -45,20 +45,28 @@ public sealed partial class StableDiffusionPipeline
             throw new GenerationValidationException(errors);
         }
 
+        var started = _time.GetTimestamp();
         var seed = request.Seed ?? (ulong)Random.Shared.NextInt64(0, 1L << 32);
-        return await Task.Run(() => Generate(request with { Seed = seed }, seed, progress, cancellationToken), cancellationToken);
+        var noise = new BatchNoise(seed, request.BatchSize);
+        var scheduler = CreateScheduler(request, noise);
+        return await Task.Run(
+            () => Generate(request with { Seed = seed }, seed, noise, scheduler, progress, started, cancellationToken),
+            cancellationToken);
     }
 
     private GenerationResult Generate(
-        GenerationRequest request, ulong seed, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+        GenerationRequest request,
+        ulong seed,
+        BatchNoise noise,
+        IDiffusionScheduler scheduler,
+        IProgress<GenerationProgress>? progress,
+        long started,
+        CancellationToken cancellationToken)
     {
-        var started = _time.GetTimestamp();
         var guided = ClassifierFreeGuidance.IsGuided(request.GuidanceScale);
         var prompt = PromptEmbeddings.Encode(_model, request, guided, cancellationToken);
         var encoded = _time.GetTimestamp();
 
-        var noise = new BatchNoise(seed, request.BatchSize);
-        var scheduler = SchedulerFactory.Create(request.Scheduler, _model.SchedulerConfig, request.Steps, noise);
         using var denoiser = new Denoiser(_model.UNet, scheduler, prompt, request);
         denoiser.InitializeLatents(noise, request.InitialLatents);
         var steps = scheduler.Timesteps.Count;
@@ -89,6 +97,26 @@ public sealed partial class StableDiffusionPipeline
             steps);
         LogGenerated(_logger, request.BatchSize, request.Width, request.Height, steps, scheduler.Name, timings.Total.TotalMilliseconds, timings.ItPerSecond);
         return new GenerationResult(images, seed, prompt.PromptTruncated, prompt.NegativePromptTruncated, timings);
+    }
+
+    /// <summary>
+    /// Builds the job's scheduler before any model runs. Limits that only the scheduler knows (LCM's step ceiling, a
+    /// prediction type it cannot use) become field errors like the request's own.
+    /// </summary>
+    private IDiffusionScheduler CreateScheduler(GenerationRequest request, BatchNoise noise)
+    {
+        try
+        {
+            return SchedulerFactory.Create(request.Scheduler, _model.SchedulerConfig, request.Steps, noise);
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            throw new GenerationValidationException([new("steps", ex.Message)]);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new GenerationValidationException([new("scheduler", ex.Message)]);
+        }
     }
 
     private List<GeneratedImage> Decode(

@@ -54,6 +54,25 @@ public sealed class PipelineValidationTests(TinyModelFixture model) : IClassFixt
         Assert.All(SchedulerFactory.Names, name => Assert.Contains(name, error.Message, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("euler_a")]
+    [InlineData("dpm++ 2m karras")]
+    [InlineData("PLMS")]
+    public void Validate_SchedulerAliases_AreAccepted(string scheduler) =>
+        Assert.Empty((TestRequests.Small() with { Scheduler = scheduler }).Validate());
+
+    [Fact]
+    public async Task Generate_StepsBeyondWhatTheSchedulerAllows_IsAFieldErrorBeforeAnyStep()
+    {
+        var progress = new SynchronousProgress();
+
+        var ex = await Assert.ThrowsAsync<GenerationValidationException>(
+            () => model.Pipeline.GenerateAsync(TestRequests.Small() with { Scheduler = "LCM", Steps = 60 }, progress));
+
+        Assert.Equal("steps", Assert.Single(ex.Errors).Field);
+        Assert.Empty(progress.Reports);
+    }
+
     [Fact]
     public void Validate_SeveralBadFields_ReportsEachOfThem()
     {
