@@ -123,4 +123,12 @@ public class ClipTokenizerReferenceIdsTests
     {
         Assert.Equal(Padded([9583]), Instance.Encode("aaa").Ids); // aaa</w>
     }
+
+    [Fact]
+    public void Encode_WhenTextHasCombiningYpogegrammeni_DropsItAndSplitsTheWord()
+    {
+        // Under IGNORECASE U+0345 folds to a letter, so CLIP's pattern neither matches it as \p{L} nor as "other":
+        // it vanishes like whitespace. a</w> b</w>
+        Assert.Equal(Padded([320, 321]), Instance.Encode("a\u0345b").Ids);
+    }
 }
