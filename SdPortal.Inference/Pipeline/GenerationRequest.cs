@@ -69,6 +69,15 @@ public sealed record GenerationRequest
             errors.Add(new("prompt", "must not be empty"));
         }
 
+        if (NegativePrompt is null)
+        {
+            errors.Add(new("negativePrompt", "must not be null; an empty string means none"));
+        }
+
+        // Both prompts are written into PNG text chunks, which cannot hold NUL.
+        CheckNoNul(errors, "prompt", Prompt);
+        CheckNoNul(errors, "negativePrompt", NegativePrompt);
+
         if (Steps is < MinSteps or > MaxSteps)
         {
             errors.Add(new("steps", $"must be within {MinSteps}…{MaxSteps}, not {Steps}"));
@@ -97,6 +106,14 @@ public sealed record GenerationRequest
         }
 
         return errors;
+    }
+
+    private static void CheckNoNul(List<GenerationFieldError> errors, string field, string? value)
+    {
+        if (value?.Contains('\0', StringComparison.Ordinal) == true)
+        {
+            errors.Add(new(field, "must not contain NUL characters"));
+        }
     }
 
     private static bool CheckSize(List<GenerationFieldError> errors, string field, int value)

@@ -36,6 +36,14 @@ public sealed class PipelineMetadataTests(TinyModelFixture model) : IClassFixtur
     }
 
     [Fact]
+    public async Task Generate_NonLatinPrompt_RoundTripsThroughTheParametersChunk()
+    {
+        var result = await model.Pipeline.GenerateAsync(TestRequests.Small() with { Prompt = "一只猫 🐱, café" });
+
+        Assert.StartsWith("一只猫 🐱, café\n", PngInspection.Text(result.Images[0].Png, "parameters"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Generate_WritesTheFullRequestAsJson()
     {
         var request = TestRequests.Small(seed: null) with { GuidanceScale = 5, BatchSize = 2 };

@@ -10,6 +10,9 @@ public sealed class PipelineValidationTests(TinyModelFixture model) : IClassFixt
     {
         { "prompt", TestRequests.Small() with { Prompt = "" } },
         { "prompt", TestRequests.Small() with { Prompt = "   " } },
+        { "prompt", TestRequests.Small() with { Prompt = "a cat\0" } },
+        { "negativePrompt", TestRequests.Small() with { NegativePrompt = "x\0y" } },
+        { "negativePrompt", TestRequests.Small() with { NegativePrompt = null! } },
         { "steps", TestRequests.Small() with { Steps = 0 } },
         { "steps", TestRequests.Small() with { Steps = 151 } },
         { "guidanceScale", TestRequests.Small() with { GuidanceScale = -0.5 } },
