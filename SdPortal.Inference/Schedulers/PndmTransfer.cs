@@ -4,7 +4,8 @@ namespace SdPortal.Inference.Schedulers;
 /// PNDM's transfer part φ (Liu et al. 2022, eq. 11; diffusers' _get_prev_sample), in float32 like diffusers:
 /// x_{t'} = √(ᾱ_{t'}/ᾱ_t)·x_t − (ᾱ_{t'} − ᾱ_t)·ε / (ᾱ_t·√(1 − ᾱ_{t'}) + √(ᾱ_t·(1 − ᾱ_t)·ᾱ_{t'})),
 /// with ᾱ past t = 0 taken as ᾱ₀ (or 1 with set_alpha_to_one). v_prediction outputs, possibly already combined,
-/// become ε = √ᾱ_t·v + √(1 − ᾱ_t)·x_t with the sample and timestep of the transfer (as diffusers does).
+/// become ε = √ᾱ_t·v + √(1 − ᾱ_t)·x_t with the sample and timestep of the transfer (as diffusers does). Because v
+/// depends on t, that makes PNDM with v_prediction slightly inexact even for a perfect model (diffusers' behaviour).
 /// </summary>
 internal sealed class PndmTransfer(NoiseSchedule schedule, PredictionType prediction, bool setAlphaToOne)
 {

@@ -64,27 +64,22 @@ public static class SchedulerFactory
     public static string? Canonical(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        Span<char> key = stackalloc char[Math.Min(name.Length * 2, 128)];
+        const int Longest = 64;
+        Span<char> key = stackalloc char[Longest];
         var length = 0;
         foreach (var ch in name)
         {
             if (ch is ' ' or '_' or '-')
             {
-                continue;
+                continue; // "Euler a", "euler_a" and "euler-a" all become "eulera"
             }
 
-            if (length + 2 > key.Length)
+            if (length == Longest)
             {
                 return null;
             }
 
-            if (ch == '+')
-            {
-                key[length++] = 'p'; // "DPM++" and "dpmpp" both become "dpmpp"
-                continue;
-            }
-
-            key[length++] = char.ToLowerInvariant(ch);
+            key[length++] = ch == '+' ? 'p' : char.ToLowerInvariant(ch); // "DPM++" and "dpmpp" both become "dpmpp"
         }
 
         return Aliases.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key[..length], out var canonical) ? canonical : null;
