@@ -15,7 +15,13 @@ internal static class SyntheticComponents
     public static IEnumerable<(string Name, Func<OnnxGraphBuilder> Build)> For(
         SyntheticModelConfig config, SyntheticPrecision precision, TimestepKind timestep, bool includeVaeEncoder)
     {
-        Validate(config);
+        Validate(config); // eagerly, before the caller creates any folder
+        return Enumerate(config, precision, timestep, includeVaeEncoder);
+    }
+
+    private static IEnumerable<(string Name, Func<OnnxGraphBuilder> Build)> Enumerate(
+        SyntheticModelConfig config, SyntheticPrecision precision, TimestepKind timestep, bool includeVaeEncoder)
+    {
         yield return (TextEncoder, () => TextEncoderGraph.Build(config.TextEncoder, precision));
         yield return (UNet, () => UNetGraph.Build(config.UNet, precision, timestep));
         yield return (VaeDecoder, () => VaeDecoderGraph.Build(config.Vae, precision));

@@ -21,9 +21,10 @@ public static class SyntheticModelFolder
     public static SyntheticFolderSummary Write(SyntheticModelConfig config, string outDir, SyntheticWriteOptions options)
     {
         var total = Stopwatch.StartNew();
+        var parts = SyntheticComponents.For(config, options.Precision, options.Timestep, options.IncludeVaeEncoder);
         Directory.CreateDirectory(outDir);
         var components = new List<SyntheticComponentSummary>();
-        foreach (var (name, build) in SyntheticComponents.For(config, options.Precision, options.Timestep, options.IncludeVaeEncoder))
+        foreach (var (name, build) in parts)
         {
             var watch = Stopwatch.StartNew();
             var graph = build();

@@ -74,6 +74,20 @@ public sealed class OnnxGraphBuilderTests : IDisposable
     }
 
     [Fact]
+    public void ParameterWithGivenValues_IsStoredInTheGraphPrecision()
+    {
+        var b = new OnnxGraphBuilder("given", SyntheticPrecision.Fp16);
+        var x = b.AddInput("x", b.FloatType, 2);
+        b.AddOutput("y", b.Op("Mul", x, b.AddParameter("w", [0.5f, 3f], 2)), b.FloatType, 2);
+
+        var y = Run(b, ("x", new float[] { 2, 2 }, [2]));
+
+        Assert.Equal([1f, 6f], y.Values);
+        Assert.Equal(Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float16, y.ElementType);
+        Assert.Equal(2, b.ParameterCount);
+    }
+
+    [Fact]
     public void Constants_AreSharedAndNotCountedAsParameters()
     {
         var b = new OnnxGraphBuilder("constants", SyntheticPrecision.Fp32);

@@ -61,18 +61,3 @@ internal sealed class OnnxTestModel : IDisposable
         return new TestTensor(data, info.Shape, info.ElementDataType);
     }
 }
-
-/// <summary>A model output as float values, its shape and its stored element type.</summary>
-internal sealed record TestTensor(float[] Values, long[] Shape, TensorElementType ElementType)
-{
-    public bool AllFinite => Values.All(float.IsFinite);
-
-    public float StandardDeviation
-    {
-        get
-        {
-            var mean = Values.Average();
-            return (float)Math.Sqrt(Values.Select(v => (v - mean) * (v - mean)).Average());
-        }
-    }
-}

@@ -1,13 +1,12 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Onnx;
 
 namespace SdPortal.Inference.Synthetic.Graph;
 
 /// <summary>
 /// Builds an ONNX graph (OnnxSharp's protobuf types) node by node. Initializers are declared, not filled: the values
-/// are drawn only when <see cref="OnnxModelWriter"/> writes the model. Layer helpers live in the other parts of this
-/// class (layers, tensor plumbing, attention).
+/// are drawn only when <see cref="OnnxModelWriter"/> writes the model. Declarations and layer helpers live in the other
+/// parts of this class (initializers, layers, tensor plumbing, attention).
 /// </summary>
 public sealed partial class OnnxGraphBuilder
 {
@@ -57,24 +56,6 @@ public sealed partial class OnnxGraphBuilder
         Graph.Output.Add(ValueInfo(name, elementType, dims));
     }
 
-    /// <summary>Declares a learned weight of the given shape, stored in <see cref="FloatType"/>.</summary>
-    public string AddParameter(string name, WeightInit init, params long[] shape) =>
-        Declare(new InitializerSpec(name, shape, FloatType, isParameter: true, init, literal: null));
-
-    /// <summary>A constant in <see cref="FloatType"/> (masks, scales); equal constants are shared.</summary>
-    public string AddConstant(float[] values, params long[] shape) =>
-        FloatType == TensorProto.Types.DataType.Float16
-            ? Constant(TensorProto.Types.DataType.Float16, MemoryMarshal.AsBytes(values.Select(v => (Half)v).ToArray().AsSpan()), shape)
-            : AddFloat32Constant(values, shape);
-
-    /// <summary>A float32 constant whatever the precision (Resize scales, timestep frequencies).</summary>
-    public string AddFloat32Constant(float[] values, params long[] shape) =>
-        Constant(TensorProto.Types.DataType.Float, MemoryMarshal.AsBytes(values.AsSpan()), shape);
-
-    /// <summary>A 1-D int64 constant (shapes, axes, slice bounds).</summary>
-    public string AddInt64Constant(params long[] values) =>
-        Constant(TensorProto.Types.DataType.Int64, MemoryMarshal.AsBytes(values.AsSpan()), [values.Length]);
-
     /// <summary>Adds a node with one output and returns the output's name.</summary>
     public string AddNode(string opType, IEnumerable<string> inputs, params AttributeProto[] attributes) =>
         AddNode(opType, inputs, outputCount: 1, attributes)[0];
@@ -101,30 +82,6 @@ public sealed partial class OnnxGraphBuilder
         node.Output.Add(outputs);
         node.Attribute.Add(attributes);
         Graph.Node.Add(node);
-    }
-
-    private string Constant(TensorProto.Types.DataType type, ReadOnlySpan<byte> bytes, long[] shape)
-    {
-        var key = string.Create(CultureInfo.InvariantCulture, $"{type}|{string.Join(',', shape)}|{Convert.ToBase64String(bytes)}");
-        if (!_constants.TryGetValue(key, out var name))
-        {
-            name = string.Create(CultureInfo.InvariantCulture, $"const_{NextId()}");
-            Declare(new InitializerSpec(name, shape, type, isParameter: false, WeightInit.Fill(0), bytes.ToArray()));
-            _constants.Add(key, name);
-        }
-
-        return name;
-    }
-
-    private string Declare(InitializerSpec spec)
-    {
-        if (!_initializerNames.Add(spec.Name))
-        {
-            throw new InvalidOperationException($"Initializer '{spec.Name}' is declared twice in graph '{Graph.Name}'.");
-        }
-
-        _initializers.Add(spec);
-        return spec.Name;
     }
 
     private int NextId() => _nextId++;
