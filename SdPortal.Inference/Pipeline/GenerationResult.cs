@@ -17,10 +17,10 @@ public sealed record GenerationResult(
 public sealed record GeneratedImage(byte[] Png, ulong Seed, int Width, int Height);
 
 /// <summary>Wall-clock time of each stage of a generation.</summary>
-/// <param name="TextEncoding">Tokenizing and the text encoder.</param>
+/// <param name="TextEncoding">Building the scheduler, tokenizing and the text encoder.</param>
 /// <param name="Denoising">The denoising loop.</param>
 /// <param name="Decoding">VAE decoding and PNG encoding.</param>
-/// <param name="Total">Everything, validation included.</param>
+/// <param name="Total">From the accepted request to the last PNG.</param>
 /// <param name="Steps">Denoising steps run.</param>
 public sealed record GenerationTimings(TimeSpan TextEncoding, TimeSpan Denoising, TimeSpan Decoding, TimeSpan Total, int Steps)
 {

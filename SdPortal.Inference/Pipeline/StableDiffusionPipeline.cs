@@ -82,7 +82,8 @@ public sealed partial class StableDiffusionPipeline
                 var elapsed = _time.GetElapsedTime(encoded);
                 var wantsPreview = preview is not null && ((i + 1) % _options.PreviewInterval == 0 || i == steps - 1);
                 var png = wantsPreview ? preview!.Render(denoiser.PredictedOriginal(0)) : null;
-                progress.Report(new GenerationProgress(i + 1, steps, elapsed, (i + 1) / elapsed.TotalSeconds, png));
+                var itPerSecond = elapsed > TimeSpan.Zero ? (i + 1) / elapsed.TotalSeconds : 0;
+                progress.Report(new GenerationProgress(i + 1, steps, elapsed, itPerSecond, png));
             }
         }
 

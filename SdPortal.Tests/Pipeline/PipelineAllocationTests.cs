@@ -25,7 +25,10 @@ public sealed class PipelineAllocationTests(TinyModelFixture model) : IClassFixt
         const int WarmUp = 6, Window = 2, Windows = 3;
         var request = TestRequests.Small() with
         {
-            Width = size, Height = size, Steps = WarmUp + (Window * Windows), Scheduler = scheduler,
+            Width = size,
+            Height = size,
+            Steps = WarmUp + (Window * Windows),
+            Scheduler = scheduler,
         };
         var prompt = PromptEmbeddings.Encode(model.Model, request, guided: true, CancellationToken.None);
         var noise = new BatchNoise(1, request.BatchSize);
