@@ -1,6 +1,6 @@
 using SdPortal.Inference.Hosting;
 
-namespace SdPortal.Tests.Inference;
+namespace SdPortal.Tests.Hosting;
 
 public sealed class DeviceInventoryTests
 {

@@ -1,0 +1,61 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace SdPortal.Inference.Models;
+
+/// <summary>
+/// One ONNX model file opened as a long-lived <see cref="InferenceSession"/>. Failures to read or parse the file surface
+/// as <see cref="ModelLoadException"/> naming it, never as a raw ONNX Runtime error.
+/// </summary>
+internal sealed class OnnxModelFile : IDisposable
+{
+    private OnnxModelFile(string path, InferenceSession session)
+    {
+        Path = path;
+        Session = session;
+    }
+
+    /// <summary>The model file.</summary>
+    public string Path { get; }
+
+    /// <summary>The session; thread-safe for concurrent runs.</summary>
+    public InferenceSession Session { get; }
+
+    /// <summary>Opens <paramref name="path"/> with <paramref name="options"/>.</summary>
+    /// <exception cref="ModelLoadException">The file is missing or ONNX Runtime rejects it.</exception>
+    public static OnnxModelFile Open(string path, SessionOptions options)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ModelLoadException(path, "is missing");
+        }
+
+        try
+        {
+            return new OnnxModelFile(path, new InferenceSession(path, options));
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new ModelLoadException(path, $"is not a loadable ONNX model ({ex.Message.Trim()})", ex);
+        }
+    }
+
+    /// <summary>Finds an input port; see <see cref="ModelPort.Find"/>.</summary>
+    public ModelPort Input(string role, int rank, params string[] names) =>
+        ModelPort.Find(Session.InputMetadata, Path, role, rank, names);
+
+    /// <summary>Finds an output port; see <see cref="ModelPort.Find"/>.</summary>
+    public ModelPort Output(string role, int rank, params string[] names) =>
+        ModelPort.Find(Session.OutputMetadata, Path, role, rank, names);
+
+    /// <summary>Throws unless <paramref name="port"/> holds float32 or float16 data.</summary>
+    public void RequireFloatingPoint(ModelPort port)
+    {
+        if (!port.IsFloatingPoint)
+        {
+            throw new ModelLoadException(Path, $"port '{port.Name}' is {port.ElementType}; float or float16 expected");
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Session.Dispose();
+}

@@ -1,0 +1,124 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SdPortal.Inference.Schedulers;
+using SdPortal.Inference.Tokenization;
+
+namespace SdPortal.Inference.Models;
+
+/// <summary>
+/// An opened diffusers ONNX Stable Diffusion folder: its configuration, tokenizer and one long-lived session per model
+/// file on one device. Every way the folder can be unusable surfaces from <see cref="Open"/> as a
+/// <see cref="ModelLoadException"/> naming the file. Thread-safe for concurrent generations; dispose once.
+/// </summary>
+public sealed partial class StableDiffusionModelFolder : IDisposable
+{
+    private readonly Lazy<string> _hash;
+
+    private StableDiffusionModelFolder(
+        ModelFolderLayout layout,
+        InferenceDevice device,
+        ModelConfiguration configuration,
+        TextEncoderModel textEncoder,
+        UNetModel unet,
+        VaeDecoderModel vaeDecoder)
+    {
+        Layout = layout;
+        Device = device;
+        PipelineClass = configuration.PipelineClass;
+        SchedulerConfig = configuration.Scheduler;
+        Tokenizer = configuration.Tokenizer;
+        VaeScalingFactor = configuration.VaeScalingFactor;
+        IsSynthetic = File.Exists(layout.SyntheticMarker);
+        TextEncoder = textEncoder;
+        UNet = unet;
+        VaeDecoder = vaeDecoder;
+        _hash = new Lazy<string>(() => UNetHash.Compute(layout.UNet), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>Where the files are.</summary>
+    public ModelFolderLayout Layout { get; }
+
+    /// <summary>The device the sessions actually run on (the CPU when CUDA was requested but unavailable).</summary>
+    public InferenceDevice Device { get; }
+
+    /// <summary>model_index.json's pipeline class, e.g. OnnxStableDiffusionPipeline.</summary>
+    public string PipelineClass { get; }
+
+    /// <summary>The scheduler configuration every job's scheduler is built from.</summary>
+    public SchedulerConfig SchedulerConfig { get; }
+
+    /// <summary>The CLIP tokenizer of the folder.</summary>
+    public ClipTokenizer Tokenizer { get; }
+
+    /// <summary>The VAE latent scaling factor: latents are divided by it before decoding.</summary>
+    public float VaeScalingFactor { get; }
+
+    /// <summary>Pixels per latent cell along each axis.</summary>
+    public const int VaeSpatialFactor = 8;
+
+    /// <summary>Latent channels the UNet denoises (4 for SD 1.x).</summary>
+    public int LatentChannels => UNet.LatentChannels;
+
+    /// <summary>How the UNet takes its timestep, read from its metadata.</summary>
+    public TimestepForm UNetTimestep => UNet.TimestepForm;
+
+    /// <summary>Whether the folder is one of the project's random-weight synthetic models.</summary>
+    public bool IsSynthetic { get; }
+
+    /// <summary>A1111-style short hash of the UNet (10 hex digits of SHA-256), computed on first use and cached.</summary>
+    public string ModelHash => _hash.Value;
+
+    internal TextEncoderModel TextEncoder { get; }
+
+    internal UNetModel UNet { get; }
+
+    internal VaeDecoderModel VaeDecoder { get; }
+
+    /// <summary>Validates and opens the folder at <paramref name="directory"/> on <paramref name="device"/>.</summary>
+    /// <exception cref="ModelLoadException">A file is missing, malformed or not the model expected.</exception>
+    public static StableDiffusionModelFolder Open(string directory, InferenceDevice device = default, ILogger? logger = null)
+    {
+        logger ??= NullLogger.Instance;
+        var layout = new ModelFolderLayout(directory);
+        layout.EnsureComplete();
+        var configuration = ModelConfiguration.Read(layout);
+
+        var (options, actualDevice) = ExecutionProviderSelector.Create(device, logger);
+        using (options)
+        {
+            var opened = new List<OnnxModelFile>(3);
+            try
+            {
+                var textEncoder = new TextEncoderModel(Track(opened, OnnxModelFile.Open(layout.TextEncoder, options)));
+                var unet = new UNetModel(Track(opened, OnnxModelFile.Open(layout.UNet, options)));
+                var vae = new VaeDecoderModel(Track(opened, OnnxModelFile.Open(layout.VaeDecoder, options)));
+                ModelCompatibility.Check(textEncoder, unet, vae);
+                LogOpened(logger, layout.Directory, actualDevice.ToString(), unet.TimestepForm.ElementType.ToString(), unet.TimestepForm.Shape.ToString());
+                return new StableDiffusionModelFolder(layout, actualDevice, configuration, textEncoder, unet, vae);
+            }
+            catch
+            {
+                // The role wrappers own nothing but their file, so releasing the files releases everything opened so far.
+                opened.ForEach(file => file.Dispose());
+                throw;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        TextEncoder.Dispose();
+        UNet.Dispose();
+        VaeDecoder.Dispose();
+    }
+
+    private static OnnxModelFile Track(List<OnnxModelFile> opened, OnnxModelFile file)
+    {
+        opened.Add(file);
+        return file;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Opened model {Directory} on {Device}; UNet timestep {TimestepType} {TimestepShape}")]
+    private static partial void LogOpened(ILogger logger, string directory, string device, string timestepType, string timestepShape);
+}

@@ -1,0 +1,58 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace SdPortal.Inference.Models;
+
+/// <summary>
+/// The denoising UNet: sample [n, c, h, w], timestep (see <see cref="TimestepForm"/>), encoder_hidden_states [n, 77, d]
+/// → predicted noise [n, c, h, w]. Input and output buffers belong to the caller (one set per job), so a step allocates
+/// nothing: the output is written into the caller's pre-bound tensor.
+/// </summary>
+internal sealed class UNetModel : IDisposable
+{
+    private readonly OnnxModelFile _file;
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+
+    public UNetModel(OnnxModelFile file)
+    {
+        _file = file;
+        Sample = file.Input("latent sample", 4, "sample");
+        Timestep = file.Input("timestep", 1, "timestep", "t");
+        EncoderHiddenStates = file.Input("text conditioning", 3, "encoder_hidden_states");
+        NoisePrediction = file.Output("noise prediction", 4, "out_sample", "sample");
+        file.RequireFloatingPoint(Sample);
+        file.RequireFloatingPoint(EncoderHiddenStates);
+        file.RequireFloatingPoint(NoisePrediction);
+        TimestepForm = TimestepForm.From(Timestep, file.Path);
+        _inputNames = [Sample.Name, Timestep.Name, EncoderHiddenStates.Name];
+        _outputNames = [NoisePrediction.Name];
+    }
+
+    /// <summary>The model file.</summary>
+    public string Path => _file.Path;
+
+    /// <summary>The noisy latent input.</summary>
+    public ModelPort Sample { get; }
+
+    /// <summary>The timestep input.</summary>
+    public ModelPort Timestep { get; }
+
+    /// <summary>The text-conditioning input.</summary>
+    public ModelPort EncoderHiddenStates { get; }
+
+    /// <summary>The predicted-noise output.</summary>
+    public ModelPort NoisePrediction { get; }
+
+    /// <summary>How the timestep is fed.</summary>
+    public TimestepForm TimestepForm { get; }
+
+    /// <summary>The latent channel count (4 for SD 1.x/2.x) where the graph fixes it.</summary>
+    public int LatentChannels => Sample.IsFixed(1) ? Sample.Dimensions[1] : 4;
+
+    /// <summary>Runs one denoising call over the job's tensors; the prediction lands in <see cref="UNetBindings.NoisePrediction"/>.</summary>
+    public void Run(RunOptions runOptions, UNetBindings bindings) =>
+        _file.Session.Run(runOptions, _inputNames, bindings.Inputs, _outputNames, bindings.Outputs);
+
+    /// <inheritdoc />
+    public void Dispose() => _file.Dispose();
+}

@@ -1,0 +1,136 @@
+using System.CommandLine;
+using System.Text.Json;
+using SdPortal.Inference.Cli;
+using SdPortal.Tests.Pipeline.Support;
+
+namespace SdPortal.Tests.Pipeline;
+
+/// <summary>The <c>generate</c> command end to end on the tiny model.</summary>
+public sealed class GenerateCommandTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>, IDisposable
+{
+    private readonly string _out = Path.Combine(Path.GetTempPath(), "sdportal-tests", $"cli-{Guid.NewGuid():N}");
+
+    [Fact]
+    public async Task Generate_WritesPngFilesAndPrintsSeedsFilesAndTimings()
+    {
+        var (exit, stdout, _) = await RunAsync("--prompt", "a cat", "--steps", "3", "--seed", "11", "--batch", "2",
+            "--width", "64", "--height", "64", "--scheduler", "Euler");
+
+        Assert.Equal(0, exit);
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        Assert.Equal([11UL, 12UL], root.GetProperty("seeds").EnumerateArray().Select(s => s.GetUInt64()));
+        var files = root.GetProperty("files").EnumerateArray().Select(f => f.GetString()!).ToList();
+        Assert.Equal(2, files.Count);
+        Assert.All(files, f => Assert.Equal((64, 64), PngInspection.Size(File.ReadAllBytes(f))));
+        Assert.Equal(Path.Combine(_out, "00000-11.png"), files[0]);
+        Assert.True(root.GetProperty("timings").GetProperty("totalMs").GetDouble() > 0);
+    }
+
+    [Theory]
+    [InlineData("--steps", "0", "steps")]
+    [InlineData("--width", "100", "width")]
+    [InlineData("--scheduler", "Nope", "scheduler")]
+    [InlineData("--prompt", "", "prompt")]
+    public async Task Generate_InvalidInput_ExitsWithTwoAndNamesTheField(string option, string value, string field)
+    {
+        var (exit, stdout, stderr) = await RunAsync(option, value);
+
+        Assert.Equal(GenerateCommand.InvalidInputExitCode, exit);
+        Assert.Contains($"error: {field}:", stderr, StringComparison.Ordinal);
+        Assert.Empty(stdout);
+        Assert.False(Directory.Exists(_out));
+    }
+
+    [Fact]
+    public async Task Generate_WithLatentsOfASeed_WritesTheImageOfThatSeed()
+    {
+        var npy = Path.Combine(Path.GetTempPath(), "sdportal-tests", $"latents-{Guid.NewGuid():N}.npy");
+        Directory.CreateDirectory(Path.GetDirectoryName(npy)!);
+        await File.WriteAllBytesAsync(npy, NpyWriter.Fp32(PipelineLatentsTests.SeedNoise(31, 4 * 8 * 8), 1, 4, 8, 8));
+        try
+        {
+            var (seededExit, seeded, _) = await RunAsync("--seed", "31");
+            var (overrideExit, overridden, _) = await RunAsync("--seed", "99", "--latents", npy);
+
+            Assert.Equal((0, 0), (seededExit, overrideExit));
+            Assert.Equal(PngInspection.Pixels(FirstImage(seeded)), PngInspection.Pixels(FirstImage(overridden)));
+        }
+        finally
+        {
+            File.Delete(npy);
+        }
+    }
+
+    [Fact]
+    public async Task Generate_LatentsOfTheWrongShape_ExitsWithTwo()
+    {
+        var npy = Path.Combine(Path.GetTempPath(), "sdportal-tests", $"latents-{Guid.NewGuid():N}.npy");
+        Directory.CreateDirectory(Path.GetDirectoryName(npy)!);
+        await File.WriteAllBytesAsync(npy, NpyWriter.Fp32(new float[4 * 16 * 16], 1, 4, 16, 16));
+        try
+        {
+            var (exit, _, stderr) = await RunAsync("--latents", npy);
+
+            Assert.Equal(GenerateCommand.InvalidInputExitCode, exit);
+            Assert.Contains("latents", stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(npy);
+        }
+    }
+
+    [Fact]
+    public async Task Generate_BrokenModelFolder_ExitsWithThreeNamingTheFile()
+    {
+        var (exit, _, stderr) = await RunArgsAsync(
+            ["generate", "--model", Path.Combine(_out, "no-model"), "--prompt", "x", "--out", _out, "--width", "64", "--height", "64"]);
+
+        Assert.Equal(GenerateCommand.ModelLoadExitCode, exit);
+        Assert.Contains("no-model", stderr, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_out))
+        {
+            Directory.Delete(_out, recursive: true);
+        }
+    }
+
+    private static byte[] FirstImage(string stdout)
+    {
+        using var json = JsonDocument.Parse(stdout);
+        return File.ReadAllBytes(json.RootElement.GetProperty("files")[0].GetString()!);
+    }
+
+    private Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] overrides)
+    {
+        var defaults = new Dictionary<string, string>
+        {
+            ["--model"] = model.Directory,
+            ["--prompt"] = "a photo of a cat",
+            ["--out"] = _out,
+            ["--steps"] = "2",
+            ["--width"] = "64",
+            ["--height"] = "64",
+            ["--scheduler"] = "Euler",
+        };
+        for (var i = 0; i < overrides.Length; i += 2)
+        {
+            defaults[overrides[i]] = overrides[i + 1];
+        }
+
+        return RunArgsAsync(["generate", .. defaults.SelectMany(kv => new[] { kv.Key, kv.Value })]);
+    }
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunArgsAsync(string[] args)
+    {
+        var root = new RootCommand { Subcommands = { new GenerateCommand().Build() } };
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var exit = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+}
