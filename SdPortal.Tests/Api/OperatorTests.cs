@@ -77,6 +77,11 @@ public sealed class OperatorTests
 
     private static object Limits(int maxConcurrentJobs) => new
     {
-        monthlyIncludedCredits = 500, maxConcurrentJobs, maxImageSide = 1024, maxSteps = 60, maxBatch = 2, allowedModels = new[] { "sd15" },
+        monthlyIncludedCredits = 500,
+        maxConcurrentJobs,
+        maxImageSide = 1024,
+        maxSteps = 60,
+        maxBatch = 2,
+        allowedModels = new[] { "sd15" },
     };
 }

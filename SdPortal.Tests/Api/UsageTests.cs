@@ -20,8 +20,14 @@ public sealed class UsageTests
         var (tenant, owner) = await portal.RegisterAndLoginAsync("Usage");
         var job = new GenerationJob
         {
-            UserId = tenant.UserId, Prompt = "a fox", Model = "sd15", Width = 512, Height = 512, Steps = 20,
-            ReservedCredits = 5, CreatedAtUtc = DateTime.UtcNow,
+            UserId = tenant.UserId,
+            Prompt = "a fox",
+            Model = "sd15",
+            Width = 512,
+            Height = 512,
+            Steps = 20,
+            ReservedCredits = 5,
+            CreatedAtUtc = DateTime.UtcNow,
         };
         await using (var scope = portal.Services.GetRequiredService<IServiceScopeFactory>().CreateTenantScope(tenant.TenantId))
         {
