@@ -1,6 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using SdPortal.Data.Credits;
+using SdPortal.Data.Images;
 using SdPortal.Data.Providers;
 using SdPortal.Data.Tenancy;
 
@@ -10,7 +13,7 @@ namespace SdPortal.Data;
 public static class PortalDataExtensions
 {
     /// <summary>
-    /// Adds <see cref="PortalOptions"/> (validated on start), the tenant context, and the provider's
+    /// Adds <see cref="PortalOptions"/> (validated on start), the tenant context, the credit ledger, the image store and the provider's
     /// <see cref="IDbContextFactory{PortalDbContext}"/> plus a scoped <see cref="PortalDbContext"/> for Identity.
     /// </summary>
     public static PortalStorage AddPortalData(this IHostApplicationBuilder builder)
@@ -24,6 +27,10 @@ public static class PortalDataExtensions
         builder.Services.AddSingleton(storage);
         builder.Services.AddScoped<TenantContext>();
         builder.Services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<LedgerWriteGate>();
+        builder.Services.AddScoped<ICreditLedger, CreditLedger>();
+        builder.Services.AddSingleton<IImageStore, FileImageStore>();
 
         if (storage.Provider == DatabaseProvider.PostgreSql)
         {

@@ -1,8 +1,14 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using SdPortal.Data.ApiKeys;
+using SdPortal.Data.Audit;
+using SdPortal.Data.Billing;
+using SdPortal.Data.Credits;
 using SdPortal.Data.Entities;
+using SdPortal.Data.Generation;
 using SdPortal.Data.Tenancy;
+using SdPortal.Data.Tenants;
 
 namespace SdPortal.Data;
 
@@ -20,6 +26,24 @@ public abstract class PortalDbContext(DbContextOptions options, ITenantContext t
     public DbSet<Tenant> Tenants => Set<Tenant>();
 
     public DbSet<TenantMembership> Memberships => Set<TenantMembership>();
+
+    public DbSet<TenantLimits> TenantLimits => Set<TenantLimits>();
+
+    public DbSet<TenantInvitation> Invitations => Set<TenantInvitation>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    /// <summary>The append-only credit ledger; write through <see cref="ICreditLedger"/> only.</summary>
+    public DbSet<CreditLedgerEntry> CreditLedger => Set<CreditLedgerEntry>();
+
+    public DbSet<GenerationJob> GenerationJobs => Set<GenerationJob>();
+
+    public DbSet<GeneratedImage> GeneratedImages => Set<GeneratedImage>();
+
+    public DbSet<AuditLogEntry> AuditLog => Set<AuditLogEntry>();
+
+    /// <summary>Stripe webhook events as received; not tenant-owned.</summary>
+    public DbSet<ProcessedStripeEvent> StripeEvents => Set<ProcessedStripeEvent>();
 
     /// <inheritdoc />
     public override int SaveChanges(bool acceptAllChangesOnSuccess)

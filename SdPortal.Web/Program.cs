@@ -1,6 +1,8 @@
 using SdPortal.Data;
+using SdPortal.Web.Api;
 using SdPortal.Web.Health;
 using SdPortal.Web.Hosting;
+using SdPortal.Web.Identity;
 using SdPortal.Web.Jobs;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,13 +10,17 @@ var builder = WebApplication.CreateBuilder(args);
 var storage = builder.AddPortalData();
 builder.AddPortalDataProtection(storage);
 builder.AddJobStorage(storage);
+builder.AddPortalIdentity();
+builder.AddPortalApi();
 builder.AddPortalHealthChecks();
 builder.AddPortalUi();
 
 var app = builder.Build();
 
 await app.Services.MigratePortalDatabaseAsync();
+app.UsePortalIdentity();
 app.MapPortalHealthChecks();
+app.MapPortalApi();
 app.UsePortalUi();
 
 await app.RunAsync();

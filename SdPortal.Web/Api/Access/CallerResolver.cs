@@ -1,0 +1,112 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SdPortal.Data;
+using SdPortal.Data.Entities;
+using SdPortal.Data.Tenancy;
+using SdPortal.Web.Identity;
+
+namespace SdPortal.Web.Api.Access;
+
+/// <summary>
+/// Checks the caller on every API request (R21): the user exists, is not disabled and still has the token's security
+/// stamp; the tenant (from the API key, the <c>X-Tenant</c> header, or the first membership) is one of theirs and is
+/// active. Then sets the scope's tenant. One indexed query per request; nothing cached, so nothing to invalidate.
+/// </summary>
+internal sealed class CallerResolver(
+    PortalDbContext db,
+    TenantContext tenantContext,
+    PortalCaller caller,
+    IOptions<IdentityOptions> identity,
+    IOptionsMonitor<PortalOptions> portal)
+{
+    public const string TenantHeader = "X-Tenant";
+
+    public async Task<IResult?> ResolveMemberAsync(HttpContext http)
+    {
+        if (await FindActiveUserAsync(http) is not { } user)
+        {
+            return ApiProblems.Unauthorized();
+        }
+
+        var requested = http.User.FindFirstValue(PortalClaims.TenantId) ?? http.Request.Headers[TenantHeader].FirstOrDefault();
+        // Memberships across tenants are the user's own; this is the one place that lists them, naming the filter it ignores.
+        var memberships = db.Memberships.IgnoreQueryFilters([TenantIsolation.FilterName])
+            .Where(m => m.UserId == user.Id)
+            .Join(db.Tenants, m => m.TenantId, t => t.Id, (m, t) => new { m.TenantId, m.Role, m.CreatedAtUtc, t.Slug, t.Status });
+        if (!string.IsNullOrWhiteSpace(requested))
+        {
+            memberships = Guid.TryParse(requested, out var id)
+                ? memberships.Where(m => m.TenantId == id)
+                : memberships.Where(m => m.Slug == requested);
+        }
+
+        var membership = await memberships.OrderBy(m => m.CreatedAtUtc).ThenBy(m => m.TenantId).FirstOrDefaultAsync(http.RequestAborted);
+        if (membership is null)
+        {
+            return ApiProblems.NotFound();
+        }
+
+        if (membership.Status != TenantStatus.Active)
+        {
+            return ApiProblems.Forbidden("This tenant is suspended.");
+        }
+
+        tenantContext.Set(membership.TenantId);
+        caller.SetMember(user.Id, membership.TenantId, membership.Slug, membership.Role);
+        return null;
+    }
+
+    public async Task<IResult?> ResolveOperatorAsync(HttpContext http)
+    {
+        if (await FindActiveUserAsync(http) is not { } user)
+        {
+            return ApiProblems.Unauthorized();
+        }
+
+        var isOperator = http.User.FindFirstValue(PortalClaims.ApiKeyId) is null
+                         && portal.CurrentValue.Operators.Contains(user.Email ?? string.Empty, StringComparer.OrdinalIgnoreCase);
+        if (!isOperator)
+        {
+            return ApiProblems.Forbidden("Operators only.");
+        }
+
+        caller.SetOperator(user.Id);
+        return null;
+    }
+
+    private async Task<(Guid Id, string? Email)?> FindActiveUserAsync(HttpContext http)
+    {
+        if (!Guid.TryParse(http.User.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
+        {
+            return null;
+        }
+
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new { u.Email, u.IsDisabled, u.SecurityStamp }).SingleOrDefaultAsync(http.RequestAborted);
+        var stamp = http.User.FindFirstValue(identity.Value.ClaimsIdentity.SecurityStampClaimType);
+        if (user is null || user.IsDisabled || (stamp is not null && stamp != user.SecurityStamp))
+        {
+            return null;
+        }
+
+        return (userId, user.Email);
+    }
+}
+
+/// <summary>Lets a request through only for an active member of an active tenant; sets the tenant.</summary>
+internal sealed class TenantMemberFilter : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        await context.HttpContext.RequestServices.GetRequiredService<CallerResolver>().ResolveMemberAsync(context.HttpContext)
+        ?? await next(context);
+}
+
+/// <summary>Lets a request through only for an operator (an email in <c>Portal:Operators</c>) signed in as a user.</summary>
+internal sealed class OperatorFilter : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        await context.HttpContext.RequestServices.GetRequiredService<CallerResolver>().ResolveOperatorAsync(context.HttpContext)
+        ?? await next(context);
+}

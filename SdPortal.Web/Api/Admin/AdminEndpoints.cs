@@ -1,0 +1,123 @@
+using Microsoft.EntityFrameworkCore;
+using SdPortal.Data;
+using SdPortal.Data.Audit;
+using SdPortal.Data.Credits;
+using SdPortal.Data.Entities;
+using SdPortal.Data.Tenancy;
+using SdPortal.Web.Api.Access;
+using SdPortal.Web.Api.Tenants;
+
+namespace SdPortal.Web.Api.Admin;
+
+public sealed record UpdateLimitsRequest(
+    int MonthlyIncludedCredits, int MaxConcurrentJobs, int MaxImageSide, int MaxSteps, int MaxBatch, List<string>? AllowedModels);
+
+public sealed record CreditsRequest(long Amount, string? Reason);
+
+public sealed record CreditsResponse(Guid? EntryId, CreditEntryKind? Kind, long Amount, long Balance, bool Replayed);
+
+public sealed record TenantStatusRequest(TenantStatus? Status);
+
+/// <summary>Operator actions on any tenant; each change writes an audit entry in the same transaction.</summary>
+internal static class AdminEndpoints
+{
+    public static void MapAdminEndpoints(this RouteGroupBuilder admin)
+    {
+        admin.WithTags("Operators");
+        admin.MapPut("/tenants/{id:guid}/limits", UpdateLimitsAsync);
+        admin.MapPost("/tenants/{id:guid}/credits", ChangeCreditsAsync);
+        admin.MapPut("/tenants/{id:guid}/status", ChangeStatusAsync);
+    }
+
+    private static async Task<IResult> UpdateLimitsAsync(
+        Guid id, UpdateLimitsRequest request, PortalDbContext db, TenantContext tenant, PortalCaller caller, TimeProvider time, CancellationToken ct)
+    {
+        var models = request.AllowedModels ?? [];
+        var errors = new FieldErrors()
+            .Require(request.MonthlyIncludedCredits is >= 0 and <= 10_000_000, "monthlyIncludedCredits", "Use 0 to 10,000,000.")
+            .Require(request.MaxConcurrentJobs is >= 1 and <= 64, "maxConcurrentJobs", "Use 1 to 64.")
+            .Require(request.MaxImageSide is >= 64 and <= 4096, "maxImageSide", "Use 64 to 4096.")
+            .Require(request.MaxSteps is >= 1 and <= 500, "maxSteps", "Use 1 to 500.")
+            .Require(request.MaxBatch is >= 1 and <= 16, "maxBatch", "Use 1 to 16.")
+            .Require(models.Count <= 100 && models.All(m => m is { Length: >= 1 and <= 128 }), "allowedModels", "Up to 100 model keys of 1 to 128 characters.");
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        tenant.Set(id);
+        var limits = await db.TenantLimits.SingleOrDefaultAsync(ct);
+        if (limits is null)
+        {
+            return ApiProblems.NotFound();
+        }
+
+        (limits.MonthlyIncludedCredits, limits.MaxConcurrentJobs, limits.MaxImageSide, limits.MaxSteps, limits.MaxBatch, limits.AllowedModels) =
+            (request.MonthlyIncludedCredits, request.MaxConcurrentJobs, request.MaxImageSide, request.MaxSteps, request.MaxBatch, models);
+        db.AuditLog.Add(Audit(caller, "limits.updated", System.Text.Json.JsonSerializer.Serialize(request), time));
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(LimitsResponse.From(limits));
+    }
+
+    private static async Task<IResult> ChangeCreditsAsync(
+        Guid id, CreditsRequest request, HttpRequest http, PortalDbContext db, ICreditLedger ledger, PortalCaller caller, TimeProvider time, CancellationToken ct)
+    {
+        var reason = request.Reason?.Trim();
+        var errors = new FieldErrors()
+            .Require(request.Amount is not 0 and >= -10_000_000 and <= 10_000_000, "amount", "Use a non-zero amount within ±10,000,000.")
+            .Require(reason is { Length: >= 1 and <= 500 }, "reason", "Say why, in 1 to 500 characters.");
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        if (!await db.Tenants.AnyAsync(t => t.Id == id, ct))
+        {
+            return ApiProblems.NotFound();
+        }
+
+        var key = http.Headers["Idempotency-Key"].FirstOrDefault() is { Length: > 0 and <= 150 } given ? $"admin:{given}" : $"admin:{Guid.NewGuid():N}";
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var result = request.Amount > 0
+            ? await ledger.GrantAsync(id, request.Amount, key, reason!, ct)
+            : await ledger.AdjustAsync(id, request.Amount, key, reason!, ct);
+        if (result.Outcome == CreditOutcome.InsufficientCredits)
+        {
+            return ApiProblems.Conflict("The adjustment would take the balance below zero.");
+        }
+
+        if (result.Outcome == CreditOutcome.Applied)
+        {
+            db.AuditLog.Add(Audit(caller, result.Kind == CreditEntryKind.Grant ? "credits.granted" : "credits.adjusted", $"{request.Amount}: {reason}", time));
+            await db.SaveChangesAsync(ct);
+        }
+
+        await transaction.CommitAsync(ct);
+        var balance = await ledger.GetBalanceAsync(id, ct);
+        return TypedResults.Ok(new CreditsResponse(result.EntryId, result.Kind, result.Amount, balance, result.Outcome == CreditOutcome.Replayed));
+    }
+
+    private static async Task<IResult> ChangeStatusAsync(
+        Guid id, TenantStatusRequest request, PortalDbContext db, TenantContext tenantContext, PortalCaller caller, TimeProvider time, CancellationToken ct)
+    {
+        if (request.Status is not { } status)
+        {
+            return new FieldErrors().Require(false, "status", "Choose Active or Suspended.").ToResult();
+        }
+
+        var tenant = await db.Tenants.SingleOrDefaultAsync(t => t.Id == id, ct);
+        if (tenant is null)
+        {
+            return ApiProblems.NotFound();
+        }
+
+        tenantContext.Set(id);
+        db.AuditLog.Add(Audit(caller, "tenant.status_changed", $"{tenant.Status} → {status}", time));
+        tenant.Status = status;
+        await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    private static AuditLogEntry Audit(PortalCaller caller, string action, string details, TimeProvider time) =>
+        new() { ActorUserId = caller.UserId, Action = action, Details = details, CreatedAtUtc = time.GetUtcNow().UtcDateTime };
+}

@@ -1,0 +1,42 @@
+using System.Text.Json.Serialization;
+using SdPortal.Web.Api.Access;
+using SdPortal.Web.Api.Admin;
+using SdPortal.Web.Api.ApiKeys;
+using SdPortal.Web.Api.Auth;
+using SdPortal.Web.Api.Members;
+using SdPortal.Web.Api.Tenants;
+
+namespace SdPortal.Web.Api;
+
+/// <summary>The REST API under <c>/api/v1</c> and its OpenAPI document at <c>/openapi/v1.json</c>.</summary>
+public static class PortalApiExtensions
+{
+    /// <summary>Adds problem details, the OpenAPI document, string enums in JSON and the per-request caller services.</summary>
+    public static IHostApplicationBuilder AddPortalApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.AddScoped<PortalCaller>();
+        builder.Services.AddScoped<CallerResolver>();
+        builder.Services.AddScoped<RegistrationHandler>();
+        builder.Services.AddScoped<InvitationAcceptanceHandler>();
+        return builder;
+    }
+
+    /// <summary>Maps the anonymous auth routes, the tenant-scoped routes (members of the tenant) and the operator routes.</summary>
+    public static WebApplication MapPortalApi(this WebApplication app)
+    {
+        app.MapOpenApi();
+        var api = app.MapGroup("/api/v1");
+        api.MapAuthEndpoints();
+
+        var tenant = api.MapGroup(string.Empty).RequireAuthorization().AddEndpointFilter<TenantMemberFilter>();
+        tenant.MapTenantEndpoints();
+        tenant.MapMemberEndpoints();
+        tenant.MapApiKeyEndpoints();
+
+        api.MapGroup("/admin").RequireAuthorization().AddEndpointFilter<OperatorFilter>().MapAdminEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SdPortal.Web.Identity;
+
+/// <summary>Sign-in settings (section <c>Auth</c>).</summary>
+public sealed class AuthOptions
+{
+    public const string SectionName = "Auth";
+
+    /// <summary>Lifetime of a login bearer token.</summary>
+    [Range(1, 24 * 60)]
+    public int AccessTokenMinutes { get; set; } = 60;
+
+    /// <summary>Login attempts one IP address may make per window (credential stuffing, R19); more answer 429.</summary>
+    [Range(1, 10_000)]
+    public int LoginAttemptsPerWindow { get; set; } = 20;
+
+    /// <summary>The length of the login rate-limit window.</summary>
+    [Range(1, 3600)]
+    public int LoginWindowSeconds { get; set; } = 60;
+
+    /// <summary>How long an invitation token stays valid.</summary>
+    [Range(1, 90)]
+    public int InvitationDays { get; set; } = 7;
+}

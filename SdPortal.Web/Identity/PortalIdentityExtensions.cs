@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using SdPortal.Data;
+using SdPortal.Data.Entities;
+
+namespace SdPortal.Web.Identity;
+
+/// <summary>ASP.NET Core Identity, the three ways in (bearer token, API key, cookie) and the login rate limit. See ADR-002.</summary>
+public static class PortalIdentityExtensions
+{
+    /// <summary>The rate-limiter policy of the login endpoint.</summary>
+    public const string LoginRateLimit = "login";
+
+    /// <summary>Adds Identity on the portal's context with lockout (5 failures, 5 minutes) and the authentication schemes.</summary>
+    public static IHostApplicationBuilder AddPortalIdentity(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+
+        builder.Services.AddIdentityCore<PortalUser>(o =>
+            {
+                // Length over composition rules (NIST SP 800-63B, ASVS 6.2): 10+ characters, at least 4 distinct.
+                o.Password.RequiredLength = 10;
+                o.Password.RequiredUniqueChars = 4;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireDigit = false;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                o.User.RequireUniqueEmail = true;
+            })
+            .AddEntityFrameworkStores<PortalDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        builder.Services.AddSingleton<IEmailSender<PortalUser>, LoggingEmailSender>();
+
+        builder.Services.AddAuthentication(PortalClaims.PolicyScheme)
+            .AddPolicyScheme(PortalClaims.PolicyScheme, "Bearer token, API key or cookie", o => o.ForwardDefaultSelector = SelectScheme)
+            .AddBearerToken(IdentityConstants.BearerScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(PortalClaims.ApiKeyScheme, null)
+            .AddIdentityCookies();
+        builder.Services.AddOptions<BearerTokenOptions>(IdentityConstants.BearerScheme).Configure<IOptions<AuthOptions>>(
+            (bearer, auth) => bearer.BearerTokenExpiration = TimeSpan.FromMinutes(auth.Value.AccessTokenMinutes));
+        builder.Services.ConfigureApplicationCookie(o =>
+        {
+            o.Events.OnRedirectToLogin = ctx => AnswerApiOrRedirect(ctx, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = ctx => AnswerApiOrRedirect(ctx, StatusCodes.Status403Forbidden);
+        });
+        // Circuits and cookies re-check the security stamp every minute; the API checks user and tenant on every request.
+        builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        builder.Services.AddAuthorization();
+
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(LoginRateLimit, http =>
+            {
+                var auth = http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value;
+                return RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = auth.LoginAttemptsPerWindow,
+                        Window = TimeSpan.FromSeconds(auth.LoginWindowSeconds),
+                        QueueLimit = 0,
+                    });
+            });
+            o.OnRejected = (ctx, _) =>
+            {
+                if (ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    ctx.HttpContext.Response.Headers.RetryAfter =
+                        Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                }
+
+                return ValueTask.CompletedTask;
+            };
+        });
+        return builder;
+    }
+
+    /// <summary>Problem details for bodiless API errors, then authentication, authorization and rate limiting.</summary>
+    public static WebApplication UsePortalIdentity(this WebApplication app)
+    {
+        app.UseWhen(IsApi, api => api.UseStatusCodePages());
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+
+    internal static bool IsApi(HttpContext http) => http.Request.Path.StartsWithSegments("/api");
+
+    private static string SelectScheme(HttpContext http)
+    {
+        if (ApiKeyAuthenticationHandler.ReadKey(http.Request) is not null)
+        {
+            return PortalClaims.ApiKeyScheme;
+        }
+
+        return http.Request.Headers.Authorization.Count > 0 ? IdentityConstants.BearerScheme : IdentityConstants.ApplicationScheme;
+    }
+
+    private static Task AnswerApiOrRedirect(RedirectContext<CookieAuthenticationOptions> ctx, int apiStatus)
+    {
+        if (IsApi(ctx.HttpContext))
+        {
+            ctx.Response.StatusCode = apiStatus;
+        }
+        else
+        {
+            ctx.Response.Redirect(ctx.RedirectUri);
+        }
+
+        return Task.CompletedTask;
+    }
+}
