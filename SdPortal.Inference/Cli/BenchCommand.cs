@@ -1,0 +1,41 @@
+using System.CommandLine;
+using SdPortal.Inference.Benchmarks;
+using SdPortal.Inference.Models;
+
+namespace SdPortal.Inference.Cli;
+
+/// <summary>
+/// <c>bench [--model DIR] [--device cpu|cuda:N] [--size 256] [--steps 20] [--repetitions 5]</c>: measures the engine and
+/// prints the figures as JSON (docs/benchmarks.md).
+/// </summary>
+public sealed class BenchCommand : ICliCommand
+{
+    /// <inheritdoc />
+    public Command Build()
+    {
+        var model = new Option<DirectoryInfo?>("--model") { Description = "Model folder; default: the tiny synthetic model." };
+        var device = new Option<string>("--device") { Description = "cpu or cuda[:N].", DefaultValueFactory = _ => "cpu" };
+        var size = new Option<int>("--size") { Description = "Image side in pixels.", DefaultValueFactory = _ => 256 };
+        var steps = new Option<int>("--steps") { Description = "Denoising steps.", DefaultValueFactory = _ => 20 };
+        var repetitions = new Option<int>("--repetitions") { Description = "Timed images.", DefaultValueFactory = _ => 5 };
+        var command = new Command("bench", "Measure the engine: UNet step, VAE, text encoder, image, allocations, tokenizer.")
+        {
+            model, device, size, steps, repetitions,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (!InferenceDevice.TryParse(parse.GetValue(device) ?? "cpu", out var chosen))
+            {
+                parse.InvocationConfiguration.Error.WriteLine("--device must be cpu or cuda[:N]");
+                return 2;
+            }
+
+            var settings = new EngineBenchmarkSettings(
+                parse.GetValue(model)?.FullName, parse.GetValue(size), parse.GetValue(steps), Math.Max(1, parse.GetValue(repetitions)));
+            var report = await EngineBenchmark.RunAsync(settings, chosen, cancellationToken);
+            parse.InvocationConfiguration.Output.WriteLine(report.ToJson());
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,23 @@
+using SdPortal.Inference.Benchmarks;
+using SdPortal.Inference.Models;
+
+namespace SdPortal.Tests.Benchmarks;
+
+/// <summary>Keeps the benchmark program working; it asserts what it reports, never how fast.</summary>
+public sealed class EngineBenchmarkTests
+{
+    [Fact]
+    public async Task Run_OnTheTinyModel_ReportsEveryFigure()
+    {
+        var report = await EngineBenchmark.RunAsync(
+            new EngineBenchmarkSettings(Size: 64, Steps: 2, Repetitions: 1), InferenceDevice.Cpu, CancellationToken.None);
+
+        Assert.Equal("synthetic tiny", report.Model);
+        Assert.Equal("cpu", report.Device);
+        Assert.All(
+            new[] { report.GuidedUNetStepMs, report.VaeDecodeMs, report.ImageMs, report.StepsPerSecond, report.TokenizerPromptsPerSecond },
+            figure => Assert.True(figure > 0 && double.IsFinite(figure)));
+        Assert.True(report.ImageMs >= report.VaeDecodeMs, "the whole image includes its decode");
+        Assert.Contains("\"guidedUNetStepMs\"", report.ToJson(), StringComparison.Ordinal);
+    }
+}
