@@ -4,6 +4,7 @@ using SdPortal.Web.Health;
 using SdPortal.Web.Hosting;
 using SdPortal.Web.Identity;
 using SdPortal.Web.Jobs;
+using SdPortal.Web.Operators;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -21,6 +22,7 @@ await app.Services.MigratePortalDatabaseAsync();
 app.UsePortalIdentity();
 app.MapPortalHealthChecks();
 app.MapPortalApi();
+app.MapOperatorDashboard();
 app.UsePortalUi();
 
 await app.RunAsync();

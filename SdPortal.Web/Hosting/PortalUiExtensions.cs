@@ -1,5 +1,6 @@
 using MudBlazor.Services;
 using SdPortal.Web.Components;
+using SdPortal.Web.Operators;
 
 namespace SdPortal.Web.Hosting;
 
@@ -24,9 +25,10 @@ public static class PortalUiExtensions
             app.UseHsts();
         }
 
-        // API errors stay problem details (UsePortalIdentity); only pages get the not-found page.
+        // API errors stay problem details (UsePortalIdentity) and the dashboard keeps its raw 401/403; only pages get
+        // the not-found page.
         app.UseWhen(
-            http => !http.Request.Path.StartsWithSegments("/api"),
+            http => !http.Request.Path.StartsWithSegments("/api") && !http.Request.Path.StartsWithSegments(OperatorDashboardExtensions.DashboardPath),
             pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseAntiforgery();
         app.MapStaticAssets();
