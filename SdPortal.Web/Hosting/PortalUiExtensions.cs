@@ -1,4 +1,5 @@
 using MudBlazor.Services;
+using SdPortal.Web.Account;
 using SdPortal.Web.Components;
 using SdPortal.Web.Operators;
 
@@ -12,6 +13,7 @@ public static class PortalUiExtensions
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddHostedService<StartupBanner>();
         return builder;
     }
@@ -32,6 +34,7 @@ public static class PortalUiExtensions
             pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseAntiforgery();
         app.MapStaticAssets();
+        app.MapAccountEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
