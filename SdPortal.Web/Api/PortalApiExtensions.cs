@@ -20,6 +20,7 @@ public static class PortalApiExtensions
         builder.Services.AddScoped<PortalCaller>();
         builder.Services.AddScoped<CallerResolver>();
         builder.Services.AddScoped<RegistrationHandler>();
+        builder.Services.AddScoped<ApiKeyService>();
         builder.Services.AddScoped<InvitationAcceptanceHandler>();
         return builder;
     }

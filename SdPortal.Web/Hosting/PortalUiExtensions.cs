@@ -2,6 +2,7 @@ using MudBlazor.Services;
 using SdPortal.Web.Account;
 using SdPortal.Web.Components;
 using SdPortal.Web.Operators;
+using SdPortal.Web.Ui;
 
 namespace SdPortal.Web.Hosting;
 
@@ -14,6 +15,7 @@ public static class PortalUiExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddScoped<TenantOperations>();
         builder.Services.AddHostedService<StartupBanner>();
         return builder;
     }

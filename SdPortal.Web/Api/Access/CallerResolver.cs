@@ -23,14 +23,27 @@ internal sealed class CallerResolver(
 {
     public const string TenantHeader = "X-Tenant";
 
-    public async Task<IResult?> ResolveMemberAsync(HttpContext http)
-    {
-        if (await FindActiveUserAsync(http) is not { } user)
+    public async Task<IResult?> ResolveMemberAsync(HttpContext http) =>
+        await CheckMemberAsync(http.User, http.Request.Headers[TenantHeader].FirstOrDefault(), http.RequestAborted) switch
         {
-            return ApiProblems.Unauthorized();
+            CallerCheck.Allowed => null,
+            CallerCheck.Unauthenticated => ApiProblems.Unauthorized(),
+            CallerCheck.TenantSuspended => ApiProblems.Forbidden("This tenant is suspended."),
+            _ => ApiProblems.NotFound(),
+        };
+
+    /// <summary>
+    /// The member check shared by the API and the UI's circuits: an active user, an active tenant of theirs (the API
+    /// key's, <paramref name="requestedTenant"/> as slug or id, or their first membership); sets the scope's tenant.
+    /// </summary>
+    public async Task<CallerCheck> CheckMemberAsync(ClaimsPrincipal principal, string? requestedTenant, CancellationToken cancellationToken)
+    {
+        if (await FindActiveUserAsync(principal, cancellationToken) is not { } user)
+        {
+            return CallerCheck.Unauthenticated;
         }
 
-        var requested = http.User.FindFirstValue(PortalClaims.TenantId) ?? http.Request.Headers[TenantHeader].FirstOrDefault();
+        var requested = principal.FindFirstValue(PortalClaims.TenantId) ?? requestedTenant;
         // Memberships across tenants are the user's own; this is the one place that lists them, naming the filter it ignores.
         var memberships = db.Memberships.IgnoreQueryFilters([TenantIsolation.FilterName])
             .Where(m => m.UserId == user.Id)
@@ -42,25 +55,25 @@ internal sealed class CallerResolver(
                 : memberships.Where(m => m.Slug == requested);
         }
 
-        var membership = await memberships.OrderBy(m => m.CreatedAtUtc).ThenBy(m => m.TenantId).FirstOrDefaultAsync(http.RequestAborted);
+        var membership = await memberships.OrderBy(m => m.CreatedAtUtc).ThenBy(m => m.TenantId).FirstOrDefaultAsync(cancellationToken);
         if (membership is null)
         {
-            return ApiProblems.NotFound();
+            return CallerCheck.NoSuchTenant;
         }
 
         if (membership.Status != TenantStatus.Active)
         {
-            return ApiProblems.Forbidden("This tenant is suspended.");
+            return CallerCheck.TenantSuspended;
         }
 
         tenantContext.Set(membership.TenantId);
         caller.SetMember(user.Id, membership.TenantId, membership.Slug, membership.Role);
-        return null;
+        return CallerCheck.Allowed;
     }
 
     public async Task<IResult?> ResolveOperatorAsync(HttpContext http)
     {
-        if (await FindActiveUserAsync(http) is not { } user)
+        if (await FindActiveUserAsync(http.User, http.RequestAborted) is not { } user)
         {
             return ApiProblems.Unauthorized();
         }
@@ -76,16 +89,16 @@ internal sealed class CallerResolver(
         return null;
     }
 
-    private async Task<(Guid Id, string? Email)?> FindActiveUserAsync(HttpContext http)
+    private async Task<(Guid Id, string? Email)?> FindActiveUserAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
-        if (!Guid.TryParse(http.User.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
+        if (!Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
         {
             return null;
         }
 
         var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new { u.Email, u.IsDisabled, u.SecurityStamp }).SingleOrDefaultAsync(http.RequestAborted);
-        var stamp = http.User.FindFirstValue(identity.Value.ClaimsIdentity.SecurityStampClaimType);
+            .Select(u => new { u.Email, u.IsDisabled, u.SecurityStamp }).SingleOrDefaultAsync(cancellationToken);
+        var stamp = principal.FindFirstValue(identity.Value.ClaimsIdentity.SecurityStampClaimType);
         if (user is null || user.IsDisabled || (stamp is not null && stamp != user.SecurityStamp))
         {
             return null;
@@ -93,6 +106,15 @@ internal sealed class CallerResolver(
 
         return (userId, user.Email);
     }
+}
+
+/// <summary>The outcome of <see cref="CallerResolver.CheckMemberAsync"/>.</summary>
+public enum CallerCheck
+{
+    Allowed,
+    Unauthenticated,
+    NoSuchTenant,
+    TenantSuspended,
 }
 
 /// <summary>Lets a request through only for an active member of an active tenant; sets the tenant.</summary>

@@ -1,7 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using SdPortal.Data;
-using SdPortal.Data.ApiKeys;
-using SdPortal.Data.Security;
 using SdPortal.Web.Api.Access;
 
 namespace SdPortal.Web.Api.ApiKeys;
@@ -23,61 +21,36 @@ internal static class ApiKeyEndpoints
         keys.MapDelete("/{id:guid}", RevokeAsync);
     }
 
-    private static async Task<IResult> CreateAsync(CreateApiKeyRequest request, PortalDbContext db, PortalCaller caller, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(CreateApiKeyRequest request, ApiKeyService keys, PortalCaller caller, CancellationToken ct)
     {
         if (!caller.IsAdmin)
         {
-            return ApiProblems.Forbidden("Only owners and admins manage API keys.");
+            return ApiProblems.Forbidden(ApiKeyService.AdminsOnly);
         }
 
-        var name = request.Name?.Trim();
-        if (name is not { Length: >= 1 and <= 100 })
-        {
-            return new FieldErrors().Require(false, "name", "Enter a name of 1 to 100 characters.").ToResult();
-        }
-
-        var (key, hash) = OpaqueToken.Create(ApiKey.KeyPrefix);
-        var apiKey = new ApiKey
-        {
-            UserId = caller.UserId,
-            Name = name,
-            Prefix = key[..ApiKey.ShownPrefixLength],
-            SecretHash = hash,
-            CreatedAtUtc = time.GetUtcNow().UtcDateTime,
-        };
-        db.ApiKeys.Add(apiKey);
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/v1/api-keys/{apiKey.Id}", new CreatedApiKey(apiKey.Id, name, apiKey.Prefix, key, apiKey.CreatedAtUtc));
+        var (key, error) = await keys.CreateAsync(request.Name, ct);
+        return key is null
+            ? new FieldErrors().Require(false, "name", error!).ToResult()
+            : TypedResults.Created($"/api/v1/api-keys/{key.Id}", key);
     }
 
-    private static async Task<IResult> ListAsync(PortalDbContext db, PortalCaller caller, CancellationToken ct)
-    {
-        if (!caller.IsAdmin)
-        {
-            return ApiProblems.Forbidden("Only owners and admins manage API keys.");
-        }
+    private static async Task<IResult> ListAsync(ApiKeyService keys, PortalCaller caller, CancellationToken ct) =>
+        caller.IsAdmin ? TypedResults.Ok(await keys.ListAsync(ct)) : ApiProblems.Forbidden(ApiKeyService.AdminsOnly);
 
-        var keys = await db.ApiKeys.AsNoTracking().OrderBy(k => k.CreatedAtUtc)
-            .Select(k => new ApiKeySummary(k.Id, k.Name, k.Prefix, k.CreatedAtUtc, k.LastUsedAtUtc, k.RevokedAtUtc, k.RevokedAtUtc != null))
-            .ToListAsync(ct);
-        return TypedResults.Ok(keys);
-    }
-
-    private static async Task<IResult> RevokeAsync(Guid id, PortalDbContext db, PortalCaller caller, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> RevokeAsync(Guid id, ApiKeyService keys, PortalDbContext db, PortalCaller caller, CancellationToken ct)
     {
-        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id, ct);
-        if (key is null)
+        // Another tenant's key, or none at all, is a 404 whoever asks (R16); only then does the role matter.
+        if (!await db.ApiKeys.AnyAsync(k => k.Id == id, ct))
         {
             return ApiProblems.NotFound();
         }
 
         if (!caller.IsAdmin)
         {
-            return ApiProblems.Forbidden("Only owners and admins manage API keys.");
+            return ApiProblems.Forbidden(ApiKeyService.AdminsOnly);
         }
 
-        key.RevokedAtUtc ??= time.GetUtcNow().UtcDateTime;
-        await db.SaveChangesAsync(ct);
+        await keys.RevokeAsync(id, ct);
         return TypedResults.NoContent();
     }
 }
