@@ -17,11 +17,14 @@ public static class JobStorageExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.Services.AddHangfire(config => config
+        // The storage is this host's own singleton: Hangfire's fallback is the process-wide JobStorage.Current, which
+        // several hosts in one process (the integration tests) would share and dispose under each other.
+        builder.Services.AddSingleton(_ => CreateStorage(storage));
+        builder.Services.AddHangfire((services, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UsePortalStorage(storage));
+            .UseStorage(services.GetRequiredService<JobStorage>()));
 
         var jobs = builder.Configuration.GetSection(JobsOptions.SectionName).Get<JobsOptions>() ?? new JobsOptions();
         if (jobs.RunInferenceInProcess)
@@ -37,10 +40,16 @@ public static class JobStorageExtensions
         return builder;
     }
 
-    private static IGlobalConfiguration UsePortalStorage(this IGlobalConfiguration config, PortalStorage storage) =>
-        storage.Provider == DatabaseProvider.PostgreSql
-            ? config.UsePostgreSqlStorage(
-                options => options.UseNpgsqlConnection(storage.ConnectionString),
-                new PostgreSqlStorageOptions { PrepareSchemaIfNecessary = true })
-            : config.UseSQLiteStorage(storage.HangfireSqlitePath, new SQLiteStorageOptions());
+#pragma warning disable CA1859 // the two providers' storages share only JobStorage
+    private static JobStorage CreateStorage(PortalStorage storage)
+    {
+        if (storage.Provider == DatabaseProvider.PostgreSql)
+        {
+            var options = new PostgreSqlStorageOptions { PrepareSchemaIfNecessary = true };
+            return new PostgreSqlStorage(new NpgsqlConnectionStringFactory(storage.ConnectionString), options);
+        }
+
+        return new SQLiteStorage(storage.HangfireSqlitePath, new SQLiteStorageOptions());
+    }
+#pragma warning restore CA1859
 }
