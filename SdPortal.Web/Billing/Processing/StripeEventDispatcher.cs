@@ -44,7 +44,8 @@ internal sealed class StripeEventDispatcher(
         {
             logger.LogError(ex, "Stripe event {EventId} ({Type}) failed on attempt {Attempt}; it stays stored for a retry",
                 row.EventId, row.Type, row.Attempts + 1);
-            var error = $"{ex.GetType().Name}: {ex.Message}";
+            // The whole chain: providers wrap the cause (e.g. a transient-failure wrapper around a timeout).
+            var error = string.Join(" <- ", Chain(ex).Select(e => $"{e.GetType().Name}: {e.Message}"));
             error = error.Length > MaxErrorLength ? error[..MaxErrorLength] : error;
             await db.StripeEvents.Where(e => e.Id == rowId && e.ProcessedAtUtc == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(e => e.LastError, error), CancellationToken.None);
@@ -56,5 +57,13 @@ internal sealed class StripeEventDispatcher(
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.ProcessedAtUtc, now).SetProperty(e => e.LastError, (string?)null), cancellationToken);
         logger.LogInformation("Stripe event {EventId} ({Type}) processed on attempt {Attempt}: {Outcome}",
             row.EventId, row.Type, row.Attempts + 1, outcome);
+    }
+
+    private static IEnumerable<Exception> Chain(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            yield return current;
+        }
     }
 }

@@ -13,13 +13,16 @@ internal static class StripeWebhookEndpoint
     /// <summary>Stripe's events are a few KB; anything far larger is not one of them.</summary>
     private const long MaxBodyBytes = 1024 * 1024;
 
+    private const string LogCategory = "SdPortal.Web.Billing.Webhook";
+
     public static async Task<IResult> HandleAsync(
         HttpContext http,
         StripeSignatureVerifier verifier,
         StripeEventStore store,
         StripeEventQueue queue,
-        ILogger<StripeSignatureVerifier> logger)
+        ILoggerFactory loggers)
     {
+        var logger = loggers.CreateLogger(LogCategory);
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             limit.MaxRequestBodySize = MaxBodyBytes;
