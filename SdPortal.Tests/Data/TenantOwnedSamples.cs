@@ -25,20 +25,34 @@ internal static class TenantOwnedSamples
             [typeof(TenantLimits)] = (_, t) => new TenantLimits { TenantId = t },
             [typeof(TenantInvitation)] = (s, t) => new TenantInvitation
             {
-                TenantId = t, Email = "x@example.test", TokenHash = Guid.NewGuid().ToString("N"), InvitedByUserId = s.UserId,
+                TenantId = t,
+                Email = "x@example.test",
+                TokenHash = Guid.NewGuid().ToString("N"),
+                InvitedByUserId = s.UserId,
             },
             [typeof(ApiKey)] = (s, t) => new ApiKey
             {
-                TenantId = t, UserId = s.UserId, Name = "k", Prefix = "sdp_x", SecretHash = Guid.NewGuid().ToString("N"),
+                TenantId = t,
+                UserId = s.UserId,
+                Name = "k",
+                Prefix = "sdp_x",
+                SecretHash = Guid.NewGuid().ToString("N"),
             },
             [typeof(CreditLedgerEntry)] = (_, t) => new CreditLedgerEntry
             {
-                TenantId = t, Kind = CreditEntryKind.Grant, Amount = 0, IdempotencyKey = Guid.NewGuid().ToString("N"),
+                TenantId = t,
+                Kind = CreditEntryKind.Grant,
+                Amount = 0,
+                IdempotencyKey = Guid.NewGuid().ToString("N"),
             },
             [typeof(GenerationJob)] = (s, t) => Job(s.UserId, t),
             [typeof(GeneratedImage)] = (s, t) => new GeneratedImage
             {
-                TenantId = t, JobId = s.JobId, Index = 7, ContentPath = "p", ContentHash = "h",
+                TenantId = t,
+                JobId = s.JobId,
+                Index = 7,
+                ContentPath = "p",
+                ContentHash = "h",
             },
             [typeof(AuditLogEntry)] = (s, t) => new AuditLogEntry { TenantId = t, ActorUserId = s.UserId, Action = "a", Details = "d" },
             [typeof(BillingAccount)] = (_, t) => new BillingAccount { TenantId = t, StripeCustomerId = $"cus_{Guid.NewGuid():N}" },
@@ -54,6 +68,12 @@ internal static class TenantOwnedSamples
 
     public static GenerationJob Job(Guid userId, Guid tenantId) => new()
     {
-        TenantId = tenantId, UserId = userId, Prompt = "a lighthouse", Model = "sd15", Width = 512, Height = 512, Steps = 20,
+        TenantId = tenantId,
+        UserId = userId,
+        Prompt = "a lighthouse",
+        Model = "sd15",
+        Width = 512,
+        Height = 512,
+        Steps = 20,
     };
 }

@@ -24,8 +24,13 @@ public static class PortalIdentityExtensions
 
         builder.Services.AddIdentityCore<PortalUser>(o =>
             {
+                // Length over composition rules (NIST SP 800-63B, ASVS 6.2): 10+ characters, at least 4 distinct.
                 o.Password.RequiredLength = 10;
+                o.Password.RequiredUniqueChars = 4;
                 o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireDigit = false;
                 o.Lockout.AllowedForNewUsers = true;
                 o.Lockout.MaxFailedAccessAttempts = 5;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);

@@ -55,7 +55,14 @@ internal sealed class InvitationAcceptanceHandler(
 
         db.Memberships.Add(new TenantMembership { UserId = user.Id, Role = invitation.Role, CreatedAtUtc = now });
         invitation.AcceptedAtUtc = now;
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
+        {
+            return ApiProblems.Conflict("You are already a member of this tenant.");
+        }
         await transaction.CommitAsync(ct);
 
         var slug = await db.Tenants.Where(t => t.Id == invitation.TenantId).Select(t => t.Slug).SingleAsync(ct);

@@ -60,8 +60,12 @@ internal static class MemberEndpoints
         var (token, hash) = OpaqueToken.Create("inv_");
         var invitation = new TenantInvitation
         {
-            Email = request.Email!, Role = role, TokenHash = hash, InvitedByUserId = caller.UserId,
-            CreatedAtUtc = now, ExpiresAtUtc = now.AddDays(auth.Value.InvitationDays),
+            Email = request.Email!,
+            Role = role,
+            TokenHash = hash,
+            InvitedByUserId = caller.UserId,
+            CreatedAtUtc = now,
+            ExpiresAtUtc = now.AddDays(auth.Value.InvitationDays),
         };
         db.Invitations.Add(invitation);
         db.AuditLog.Add(Audit(caller, "member.invited", $"{invitation.Email} as {role}", now));
