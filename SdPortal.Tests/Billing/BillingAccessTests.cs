@@ -18,8 +18,10 @@ public sealed class BillingAccessTests
         {
             ["Stripe:SecretKey"] = "sk_test_portal",
             ["Stripe:ApiBase"] = stripe.ApiBase,
-            ["Billing:Packs:0:Key"] = "small", ["Billing:Packs:0:Name"] = "Small",
-            ["Billing:Packs:0:Credits"] = "500", ["Billing:Packs:0:StripePriceId"] = StripePayloads.PackPrice,
+            ["Billing:Packs:0:Key"] = "small",
+            ["Billing:Packs:0:Name"] = "Small",
+            ["Billing:Packs:0:Credits"] = "500",
+            ["Billing:Packs:0:StripePriceId"] = StripePayloads.PackPrice,
         });
         var (_, owner) = await portal.RegisterAndLoginAsync("Roles Studio");
         var (_, member) = await portal.AddMemberAsync(owner, "member@roles.test");

@@ -94,6 +94,25 @@ public sealed class CheckoutTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task SubscriptionCheckout_WhenASubscriptionIsLive_Answers409WithoutCallingStripe()
+    {
+        await using var stripe = await FakeStripeServer.StartAsync();
+        await using var host = await BillingHost.StartAsync(DatabaseProvider.Sqlite, stripe.ApiBase);
+        var (tenant, owner) = await host.RegisterOwnerAsync("Already Pro");
+        await host.WithDbAsync(tenant, db =>
+        {
+            db.BillingSubscriptions.Add(new SdPortal.Data.Billing.BillingSubscription { StripeSubscriptionId = "sub_live", Status = "active", PlanKey = "pro" });
+            return db.SaveChangesAsync();
+        });
+
+        using var second = await owner.PostAsJsonAsync("/api/v1/billing/checkout", new { kind = "subscription", key = "pro" });
+        using var pack = await owner.PostAsJsonAsync("/api/v1/billing/checkout", new { kind = "pack", key = "small" });
+
+        Assert.Equal((HttpStatusCode.Conflict, HttpStatusCode.OK), (second.StatusCode, pack.StatusCode));
+        Assert.Single(stripe.CallsTo("/v1/checkout/sessions"));
+    }
+
+    [Fact]
     public async Task Unconfigured_PortalBoots_PurchasesAnswer503_AndTheWebhookRejectsEverything()
     {
         await using var host = await BillingHost.StartAsync(DatabaseProvider.Sqlite, settings: new Dictionary<string, string?>
@@ -122,8 +141,14 @@ public sealed class CheckoutTests(ITestOutputHelper output)
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var portal = new PortalWebFactory(database, new Dictionary<string, string?>
         {
-            ["Billing:Packs:0:Key"] = "small", ["Billing:Packs:0:Name"] = "A", ["Billing:Packs:0:Credits"] = "1", ["Billing:Packs:0:StripePriceId"] = "price_a",
-            ["Billing:Packs:1:Key"] = "small", ["Billing:Packs:1:Name"] = "B", ["Billing:Packs:1:Credits"] = "2", ["Billing:Packs:1:StripePriceId"] = "price_b",
+            ["Billing:Packs:0:Key"] = "small",
+            ["Billing:Packs:0:Name"] = "A",
+            ["Billing:Packs:0:Credits"] = "1",
+            ["Billing:Packs:0:StripePriceId"] = "price_a",
+            ["Billing:Packs:1:Key"] = "small",
+            ["Billing:Packs:1:Name"] = "B",
+            ["Billing:Packs:1:Credits"] = "2",
+            ["Billing:Packs:1:StripePriceId"] = "price_b",
         });
 
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => portal.CreateClient());

@@ -58,11 +58,16 @@ internal static class TenantOwnedSamples
             [typeof(BillingAccount)] = (_, t) => new BillingAccount { TenantId = t, StripeCustomerId = $"cus_{Guid.NewGuid():N}" },
             [typeof(BillingSubscription)] = (_, t) => new BillingSubscription
             {
-                TenantId = t, StripeSubscriptionId = $"sub_{Guid.NewGuid():N}", Status = "active",
+                TenantId = t,
+                StripeSubscriptionId = $"sub_{Guid.NewGuid():N}",
+                Status = "active",
             },
             [typeof(BillingGrant)] = (_, t) => new BillingGrant
             {
-                TenantId = t, Source = $"cs_{Guid.NewGuid():N}", ProductKey = "small", StripeEventId = "evt_x",
+                TenantId = t,
+                Source = $"cs_{Guid.NewGuid():N}",
+                ProductKey = "small",
+                StripeEventId = "evt_x",
             },
         };
 

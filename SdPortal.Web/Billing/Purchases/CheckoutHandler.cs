@@ -1,4 +1,6 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using SdPortal.Data;
 using SdPortal.Web.Api;
 using SdPortal.Web.Api.Access;
 using SdPortal.Web.Billing.Configuration;
@@ -13,6 +15,7 @@ namespace SdPortal.Web.Billing.Purchases;
 /// </summary>
 internal sealed class CheckoutHandler(
     PortalCaller caller,
+    PortalDbContext db,
     BillingCustomers customers,
     IStripeGateway stripe,
     IOptions<BillingOptions> billing,
@@ -32,6 +35,11 @@ internal sealed class CheckoutHandler(
         if (errors.Any)
         {
             return errors.ToResult();
+        }
+
+        if (kind == CheckoutKind.Subscription && await HasLiveSubscriptionAsync(http.RequestAborted))
+        {
+            return ApiProblems.Conflict("The tenant already has a subscription; change or cancel it in the customer portal.");
         }
 
         var clientKey = http.Request.Headers[IdempotencyHeader].ToString();
@@ -88,6 +96,9 @@ internal sealed class CheckoutHandler(
                 return (CheckoutKind.Pack, null, errors);
         }
     }
+
+    private Task<bool> HasLiveSubscriptionAsync(CancellationToken ct) =>
+        db.BillingSubscriptions.AnyAsync(s => !s.IsTerminal && s.Status != "incomplete", ct);
 
     private async Task<IResult> CallStripeAsync(Func<CancellationToken, Task<IResult>> call, CancellationToken ct)
     {
