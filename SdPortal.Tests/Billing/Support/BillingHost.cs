@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +10,6 @@ using SdPortal.Data.Entities;
 using SdPortal.Data.Tenancy;
 using SdPortal.Data.Tenants;
 using SdPortal.Tests.Support;
-using Stripe;
 
 namespace SdPortal.Tests.Billing.Support;
 
@@ -19,7 +17,7 @@ namespace SdPortal.Tests.Billing.Support;
 /// The portal with billing configured (one plan, one pack, the test webhook secret, fast retries, <see cref="TestClock"/>),
 /// with intent methods: register an owner, link a Stripe customer, deliver signed webhooks, wait for processing.
 /// </summary>
-public sealed class BillingHost : IAsyncDisposable
+public sealed partial class BillingHost : IAsyncDisposable
 {
     public const string WebhookSecret = "whsec_test_billing_endpoint";
 
@@ -80,52 +78,6 @@ public sealed class BillingHost : IAsyncDisposable
             services?.Invoke(s);
         }));
         return new BillingHost(database, portal, factory, clock);
-    }
-
-    /// <summary>Signs <paramref name="body"/> as Stripe does (HMAC-SHA256 over <c>{t}.{body}</c>) with Stripe.net's helper.</summary>
-    public string Sign(string body, long? timestamp = null, string secret = WebhookSecret) =>
-        EventUtility.GenerateSignatureHeader(body, secret, timestamp ?? Clock.GetUtcNow().ToUnixTimeSeconds());
-
-    public async Task<HttpResponseMessage> DeliverAsync(string body, string? signatureHeader = "sign")
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/billing/stripe/webhook")
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/json"),
-        };
-        if (signatureHeader is not null)
-        {
-            request.Headers.TryAddWithoutValidation("Stripe-Signature", signatureHeader == "sign" ? Sign(body) : signatureHeader);
-        }
-
-        return await Client.SendAsync(request);
-    }
-
-    /// <summary>Delivers a freshly signed event and waits until it is processed.</summary>
-    public async Task DeliverAndProcessAsync(string body, string eventId)
-    {
-        using var response = await DeliverAsync(body);
-        Assert.True(response.IsSuccessStatusCode, $"{eventId}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        await WaitProcessedAsync(eventId);
-    }
-
-    public async Task<ProcessedStripeEvent> WaitProcessedAsync(string eventId, TimeSpan? timeout = null)
-    {
-        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var row = await WithDbAsync(null, db => db.StripeEvents.AsNoTracking().SingleOrDefaultAsync(e => e.EventId == eventId));
-            if (row?.ProcessedAtUtc is not null)
-            {
-                return row;
-            }
-
-            if (DateTime.UtcNow > until)
-            {
-                throw new TimeoutException($"{eventId} not processed: attempts {row?.Attempts}, error {row?.LastError}");
-            }
-
-            await Task.Delay(50);
-        }
     }
 
     /// <summary>A tenant with a limits row and a linked Stripe customer <c>cus_{slug}</c>, as a first checkout leaves it.</summary>
