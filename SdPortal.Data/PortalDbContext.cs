@@ -45,6 +45,15 @@ public abstract class PortalDbContext(DbContextOptions options, ITenantContext t
     /// <summary>Stripe webhook events as received; not tenant-owned.</summary>
     public DbSet<ProcessedStripeEvent> StripeEvents => Set<ProcessedStripeEvent>();
 
+    /// <summary>Each tenant's Stripe customer.</summary>
+    public DbSet<BillingAccount> BillingAccounts => Set<BillingAccount>();
+
+    /// <summary>The last applied state of each Stripe subscription.</summary>
+    public DbSet<BillingSubscription> BillingSubscriptions => Set<BillingSubscription>();
+
+    /// <summary>Credits bought through Stripe, one row per paid session or invoice.</summary>
+    public DbSet<BillingGrant> BillingGrants => Set<BillingGrant>();
+
     /// <inheritdoc />
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

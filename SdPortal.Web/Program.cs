@@ -1,5 +1,6 @@
 using SdPortal.Data;
 using SdPortal.Web.Api;
+using SdPortal.Web.Billing;
 using SdPortal.Web.Health;
 using SdPortal.Web.Hosting;
 using SdPortal.Web.Identity;
@@ -13,6 +14,7 @@ builder.AddPortalDataProtection(storage);
 builder.AddJobStorage(storage);
 builder.AddPortalIdentity();
 builder.AddPortalApi();
+builder.AddBilling();
 builder.AddPortalHealthChecks();
 builder.AddPortalUi();
 
@@ -22,6 +24,7 @@ await app.Services.MigratePortalDatabaseAsync();
 app.UsePortalIdentity();
 app.MapPortalHealthChecks();
 app.MapPortalApi();
+app.MapBilling();
 app.MapOperatorDashboard();
 app.UsePortalUi();
 

@@ -1,5 +1,6 @@
 using SdPortal.Data.ApiKeys;
 using SdPortal.Data.Audit;
+using SdPortal.Data.Billing;
 using SdPortal.Data.Credits;
 using SdPortal.Data.Entities;
 using SdPortal.Data.Generation;
@@ -54,6 +55,20 @@ internal static class TenantOwnedSamples
                 ContentHash = "h",
             },
             [typeof(AuditLogEntry)] = (s, t) => new AuditLogEntry { TenantId = t, ActorUserId = s.UserId, Action = "a", Details = "d" },
+            [typeof(BillingAccount)] = (_, t) => new BillingAccount { TenantId = t, StripeCustomerId = $"cus_{Guid.NewGuid():N}" },
+            [typeof(BillingSubscription)] = (_, t) => new BillingSubscription
+            {
+                TenantId = t,
+                StripeSubscriptionId = $"sub_{Guid.NewGuid():N}",
+                Status = "active",
+            },
+            [typeof(BillingGrant)] = (_, t) => new BillingGrant
+            {
+                TenantId = t,
+                Source = $"cs_{Guid.NewGuid():N}",
+                ProductKey = "small",
+                StripeEventId = "evt_x",
+            },
         };
 
     public static GenerationJob Job(Guid userId, Guid tenantId) => new()
