@@ -15,4 +15,7 @@ internal sealed record ApiOutcome(bool Succeeded, IReadOnlyList<string> Messages
         IStatusCodeHttpResult { StatusCode: >= 400 } => new(false, ["The request failed."]),
         _ => new(true, []),
     };
+
+    /// <summary>The value a successful result carries, e.g. the <c>RedirectResponse</c> of a checkout.</summary>
+    public static T? ValueOf<T>(IResult result) where T : class => (result as IValueHttpResult<T>)?.Value;
 }

@@ -25,6 +25,7 @@ public static class BillingExtensions
         services.AddSingleton<IStripeGateway, StripeGateway>();
         services.AddScoped<BillingCustomers>();
         services.AddScoped<CheckoutHandler>();
+        services.AddScoped<BillingSummaryReader>();
 
         services.AddSingleton<StripeSignatureVerifier>();
         services.AddSingleton<StripeEventStore>();

@@ -5,6 +5,13 @@ namespace SdPortal.Web.Billing.Purchases;
 /// <summary>What to buy: <c>kind</c> is "pack" or "subscription", <c>key</c> a configured pack or plan.</summary>
 public sealed record CheckoutRequest(string? Kind, string? Key);
 
+/// <summary>The values of <see cref="CheckoutRequest.Kind"/>.</summary>
+public static class CheckoutKinds
+{
+    public const string Pack = "pack";
+    public const string Subscription = "subscription";
+}
+
 /// <summary>Where to send the browser.</summary>
 public sealed record RedirectResponse(string Url);
 

@@ -24,7 +24,14 @@ internal sealed class CheckoutHandler(
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
-    public async Task<IResult> CreateAsync(CheckoutRequest request, HttpContext http)
+    public Task<IResult> CreateAsync(CheckoutRequest request, HttpContext http) =>
+        CreateAsync(request, RequestBase(http), http.Request.Headers[IdempotencyHeader].ToString(), http.RequestAborted);
+
+    /// <summary>
+    /// Starts a Checkout Session; <paramref name="requestBase"/> is where the portal answers (used unless
+    /// <c>Billing:PublicBaseUrl</c> is set) and <paramref name="clientKey"/> an optional idempotency key of the client's.
+    /// </summary>
+    public async Task<IResult> CreateAsync(CheckoutRequest request, string requestBase, string clientKey, CancellationToken cancellationToken)
     {
         if (!stripeOptions.Value.CanCallApi)
         {
@@ -37,19 +44,18 @@ internal sealed class CheckoutHandler(
             return errors.ToResult();
         }
 
-        if (kind == CheckoutKind.Subscription && await HasLiveSubscriptionAsync(http.RequestAborted))
+        if (kind == CheckoutKind.Subscription && await HasLiveSubscriptionAsync(cancellationToken))
         {
             return ApiProblems.Conflict("The tenant already has a subscription; change or cancel it in the customer portal.");
         }
 
-        var clientKey = http.Request.Headers[IdempotencyHeader].ToString();
         if (clientKey.Length > 100)
         {
             return new FieldErrors().Require(false, IdempotencyHeader, "At most 100 characters.").ToResult();
         }
 
         var attempt = clientKey.Length > 0 ? clientKey : Guid.NewGuid().ToString("N");
-        var returnBase = ReturnBase(http);
+        var returnBase = ReturnBase(requestBase);
         return await CallStripeAsync(async ct =>
         {
             var customer = await customers.EnsureAsync(caller.TenantId, caller.UserId, ct);
@@ -58,23 +64,26 @@ internal sealed class CheckoutHandler(
                     $"{returnBase}/billing?checkout=success", $"{returnBase}/billing?checkout=canceled"),
                 $"checkout:{caller.TenantId:N}:{attempt}", ct);
             return TypedResults.Ok(new RedirectResponse(session.Url));
-        }, http.RequestAborted);
+        }, cancellationToken);
     }
 
-    public async Task<IResult> CreatePortalAsync(HttpContext http)
+    public Task<IResult> CreatePortalAsync(HttpContext http) => CreatePortalAsync(RequestBase(http), http.RequestAborted);
+
+    /// <summary>Opens Stripe's customer portal for the tenant, returning to the Billing page.</summary>
+    public async Task<IResult> CreatePortalAsync(string requestBase, CancellationToken cancellationToken)
     {
         if (!stripeOptions.Value.CanCallApi)
         {
             return NotConfigured();
         }
 
-        var returnUrl = $"{ReturnBase(http)}/billing";
+        var returnUrl = $"{ReturnBase(requestBase)}/billing";
         return await CallStripeAsync(async ct =>
         {
             var customer = await customers.EnsureAsync(caller.TenantId, caller.UserId, ct);
             var session = await stripe.CreatePortalSessionAsync(customer, returnUrl, $"portal:{caller.TenantId:N}:{Guid.NewGuid():N}", ct);
             return TypedResults.Ok(new RedirectResponse(session.Url));
-        }, http.RequestAborted);
+        }, cancellationToken);
     }
 
     private (CheckoutKind Kind, string? PriceId, FieldErrors Errors) Resolve(CheckoutRequest request)
@@ -83,11 +92,11 @@ internal sealed class CheckoutHandler(
         var options = billing.Value;
         switch (request.Kind)
         {
-            case "pack":
+            case CheckoutKinds.Pack:
                 var pack = request.Key is null ? null : options.FindPack(request.Key);
                 errors.Require(pack is not null, "key", "Choose one of the configured credit packs.");
                 return (CheckoutKind.Pack, pack?.StripePriceId, errors);
-            case "subscription":
+            case CheckoutKinds.Subscription:
                 var plan = request.Key is null ? null : options.FindPlan(request.Key);
                 errors.Require(!string.IsNullOrEmpty(plan?.StripePriceId), "key", "Choose one of the plans that can be bought.");
                 return (CheckoutKind.Subscription, plan?.StripePriceId, errors);
@@ -114,8 +123,9 @@ internal sealed class CheckoutHandler(
         }
     }
 
-    private string ReturnBase(HttpContext http) =>
-        (billing.Value.PublicBaseUrl ?? $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}").TrimEnd('/');
+    private static string RequestBase(HttpContext http) => $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
+
+    private string ReturnBase(string requestBase) => (billing.Value.PublicBaseUrl ?? requestBase).TrimEnd('/');
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotConfigured() => TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
         title: "Billing is not configured", detail: "This portal has no Stripe key (Stripe:SecretKey); purchases are disabled.");
