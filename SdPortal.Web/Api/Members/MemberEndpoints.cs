@@ -31,12 +31,12 @@ internal static class MemberEndpoints
         members.MapPut("/members/{userId:guid}/role", ChangeRoleAsync);
     }
 
-    private static async Task<IResult> ListAsync(PortalDbContext db, CancellationToken ct) =>
+    internal static async Task<IResult> ListAsync(PortalDbContext db, CancellationToken ct) =>
         TypedResults.Ok(await db.Memberships.OrderBy(m => m.CreatedAtUtc)
             .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new MemberResponse(u.Id, u.Email, m.Role, m.CreatedAtUtc))
             .ToListAsync(ct));
 
-    private static async Task<IResult> InviteAsync(
+    internal static async Task<IResult> InviteAsync(
         InviteRequest request, PortalDbContext db, PortalCaller caller, TimeProvider time, IOptions<AuthOptions> auth, CancellationToken ct)
     {
         if (FieldErrors.IsEmail(request.Email) is false)
@@ -74,10 +74,10 @@ internal static class MemberEndpoints
             new InvitationResponse(invitation.Id, invitation.Email, role, token, invitation.ExpiresAtUtc));
     }
 
-    private static Task<IResult> RemoveAsync(Guid userId, PortalDbContext db, PortalCaller caller, TimeProvider time, CancellationToken ct) =>
+    internal static Task<IResult> RemoveAsync(Guid userId, PortalDbContext db, PortalCaller caller, TimeProvider time, CancellationToken ct) =>
         ChangeAsync(db, caller, userId, newRole: null, time, ct);
 
-    private static Task<IResult> ChangeRoleAsync(
+    internal static Task<IResult> ChangeRoleAsync(
         Guid userId, ChangeRoleRequest request, PortalDbContext db, PortalCaller caller, TimeProvider time, CancellationToken ct) =>
         request.Role is { } role
             ? ChangeAsync(db, caller, userId, role, time, ct)

@@ -1,0 +1,44 @@
+using Microsoft.Playwright;
+using SdPortal.Data;
+using SdPortal.Tests.Support;
+
+namespace SdPortal.Tests.Browser;
+
+[Collection(BrowserTestGroup.Name)]
+public sealed class MembersBrowserTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task Owner_InvitesAMember_WhoJoins_AndTheLastOwnerCannotLeave()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var portal = new PortalWebFactory(database);
+        portal.UseKestrel(0);
+        portal.StartServer();
+        var owner = await portal.RegisterTenantAsync("Team Tables");
+        await using var session = await browser.Browser.NewContextAsync();
+        var page = await session.NewPageAsync();
+        var baseUrl = portal.ClientOptions.BaseAddress.ToString().TrimEnd('/');
+        await page.GotoAsync($"{baseUrl}/account/login");
+        await page.FillAsync("#email", owner.Email);
+        await page.FillAsync("#password", owner.Password);
+        await page.ClickAsync("#login-submit");
+        await Assertions.Expect(page.Locator("#signed-in-as")).ToBeVisibleAsync();
+
+        await page.GotoAsync($"{baseUrl}/tenant/members");
+        await Assertions.Expect(page.Locator(".mud-layout[data-interactive=true]")).ToBeVisibleAsync();
+        await page.Locator("#invite-email").FillAsync("grace@example.test");
+        await page.ClickAsync("#invite-submit");
+        var token = (await page.Locator("#invitation-token").TextContentAsync())!.Trim();
+        var accepted = await portal.AcceptInvitationAsync(token);
+        Assert.True(accepted.IsSuccessStatusCode, await accepted.Content.ReadAsStringAsync());
+
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#members-table")).ToContainTextAsync("grace@example.test");
+        await ScreenshotStore.SaveAsync(page, "members");
+
+        // The owner's own row: removing the last owner is refused with the server's reason, and nothing changes.
+        await page.Locator("#members-table tr", new() { HasText = owner.Email }).GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("owner");
+        await Assertions.Expect(page.Locator("#members-table")).ToContainTextAsync(owner.Email);
+    }
+}
