@@ -12,13 +12,11 @@ public sealed class AccountBrowserTests(BrowserFixture browser)
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var portal = new PortalWebFactory(database);
-        portal.UseKestrel(0);
-        portal.StartServer();
+        portal.StartOnKestrel();
         await using var session = await browser.Browser.NewContextAsync();
         var page = await session.NewPageAsync();
-        var baseUrl = portal.ClientOptions.BaseAddress.ToString().TrimEnd('/');
 
-        await page.GotoAsync($"{baseUrl}/account/register");
+        await page.GotoAsync(portal.Url("/account/register"));
         await ScreenshotStore.SaveAsync(page, "sign-up");
         await page.FillAsync("#email", "ada@example.test");
         await page.FillAsync("#password", "analytical-engine-1843");
@@ -30,7 +28,7 @@ public sealed class AccountBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByText("Sign in").First).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#signed-in-as")).ToHaveCountAsync(0);
 
-        await page.GotoAsync($"{baseUrl}/account/login");
+        await page.GotoAsync(portal.Url("/account/login"));
         await page.FillAsync("#email", "ada@example.test");
         await page.FillAsync("#password", "wrong-password-123");
         await page.ClickAsync("#login-submit");
@@ -48,13 +46,12 @@ public sealed class AccountBrowserTests(BrowserFixture browser)
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var portal = new PortalWebFactory(database);
-        portal.UseKestrel(0);
-        portal.StartServer();
+        portal.StartOnKestrel();
         await portal.RegisterTenantAsync("First", "taken@example.test");
         await using var session = await browser.Browser.NewContextAsync();
         var page = await session.NewPageAsync();
 
-        await page.GotoAsync($"{portal.ClientOptions.BaseAddress.ToString().TrimEnd('/')}/account/register");
+        await page.GotoAsync(portal.Url("/account/register"));
         await page.FillAsync("#email", "taken@example.test");
         await page.FillAsync("#password", "another-password-99");
         await page.FillAsync("#tenant", "Second Studio");

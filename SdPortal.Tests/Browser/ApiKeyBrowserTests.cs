@@ -14,20 +14,13 @@ public sealed class ApiKeyBrowserTests(BrowserFixture browser)
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var portal = new PortalWebFactory(database);
-        portal.UseKestrel(0);
-        portal.StartServer();
+        portal.StartOnKestrel();
         var owner = await portal.RegisterTenantAsync("Key Makers");
         await using var session = await browser.Browser.NewContextAsync();
         var page = await session.NewPageAsync();
-        var baseUrl = portal.ClientOptions.BaseAddress.ToString().TrimEnd('/');
-        await page.GotoAsync($"{baseUrl}/account/login");
-        await page.FillAsync("#email", owner.Email);
-        await page.FillAsync("#password", owner.Password);
-        await page.ClickAsync("#login-submit");
-        await Assertions.Expect(page.Locator("#signed-in-as")).ToBeVisibleAsync();
+        await page.SignInAsync(portal, owner.Email, owner.Password);
 
-        await page.GotoAsync($"{baseUrl}/tenant/api-keys");
-        await Assertions.Expect(page.Locator(".mud-layout[data-interactive=true]")).ToBeVisibleAsync();
+        await page.GotoInteractiveAsync(portal, "/tenant/api-keys");
         await page.Locator("#api-key-name").FillAsync("render farm");
         await page.ClickAsync("#api-key-create");
         var key = (await page.Locator("#api-key-secret").TextContentAsync())!.Trim();

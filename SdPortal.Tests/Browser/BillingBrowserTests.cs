@@ -28,22 +28,15 @@ public sealed class BillingBrowserTests(BrowserFixture browser)
             ["Billing:Packs:0:Credits"] = $"{StripePayloads.PackCredits}",
             ["Billing:Packs:0:StripePriceId"] = StripePayloads.PackPrice,
         });
-        portal.UseKestrel(0);
-        portal.StartServer();
+        portal.StartOnKestrel();
         var owner = await portal.RegisterTenantAsync("Buyers Club");
         await using var session = await browser.Browser.NewContextAsync();
         var page = await session.NewPageAsync();
         // Stripe's hosted Checkout is the internet; the browser lands on a stand-in page instead.
         await page.RouteAsync("https://checkout.stripe.test/**", route => route.FulfillAsync(new() { Body = "<h1>Stripe Checkout</h1>", ContentType = "text/html" }));
-        var baseUrl = portal.ClientOptions.BaseAddress.ToString().TrimEnd('/');
-        await page.GotoAsync($"{baseUrl}/account/login");
-        await page.FillAsync("#email", owner.Email);
-        await page.FillAsync("#password", owner.Password);
-        await page.ClickAsync("#login-submit");
-        await Assertions.Expect(page.Locator("#signed-in-as")).ToBeVisibleAsync();
+        await page.SignInAsync(portal, owner.Email, owner.Password);
 
-        await page.GotoAsync($"{baseUrl}/billing");
-        await Assertions.Expect(page.Locator(".mud-layout[data-interactive=true]")).ToBeVisibleAsync();
+        await page.GotoInteractiveAsync(portal, "/billing");
         var before = long.Parse((await page.Locator("#billing-credits").TextContentAsync())!.Replace(",", string.Empty, StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
         await Assertions.Expect(page.Locator("#ledger-table")).ToContainTextAsync("Grant");
         await page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("Buy Small pack") }).ClickAsync();
@@ -65,8 +58,7 @@ public sealed class BillingBrowserTests(BrowserFixture browser)
         string? shown = null;
         for (var attempt = 0; attempt < 40 && shown != expected; attempt++)
         {
-            await page.GotoAsync($"{baseUrl}/billing?checkout=success");
-            await Assertions.Expect(page.Locator(".mud-layout[data-interactive=true]")).ToBeVisibleAsync();
+            await page.GotoInteractiveAsync(portal, "/billing?checkout=success");
             shown = (await page.Locator("#billing-credits").TextContentAsync())?.Trim();
             if (shown != expected)
             {

@@ -12,13 +12,12 @@ public sealed class HomePageBrowserTests(BrowserFixture browser)
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var portal = new PortalWebFactory(database);
-        portal.UseKestrel(0);
-        portal.StartServer();
+        portal.StartOnKestrel();
         // Declared after the portal so it closes first: an open circuit would hold Kestrel's shutdown.
         await using var session = await browser.Browser.NewContextAsync();
         var page = await session.NewPageAsync();
 
-        await page.GotoAsync(portal.ClientOptions.BaseAddress.ToString());
+        await page.GotoAsync(portal.Url("/"));
 
         await Assertions.Expect(page.Locator(".mud-layout")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#app-title")).ToHaveTextAsync("SdPortal");

@@ -12,20 +12,13 @@ public sealed class MembersBrowserTests(BrowserFixture browser)
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var portal = new PortalWebFactory(database);
-        portal.UseKestrel(0);
-        portal.StartServer();
+        portal.StartOnKestrel();
         var owner = await portal.RegisterTenantAsync("Team Tables");
         await using var session = await browser.Browser.NewContextAsync();
         var page = await session.NewPageAsync();
-        var baseUrl = portal.ClientOptions.BaseAddress.ToString().TrimEnd('/');
-        await page.GotoAsync($"{baseUrl}/account/login");
-        await page.FillAsync("#email", owner.Email);
-        await page.FillAsync("#password", owner.Password);
-        await page.ClickAsync("#login-submit");
-        await Assertions.Expect(page.Locator("#signed-in-as")).ToBeVisibleAsync();
+        await page.SignInAsync(portal, owner.Email, owner.Password);
 
-        await page.GotoAsync($"{baseUrl}/tenant/members");
-        await Assertions.Expect(page.Locator(".mud-layout[data-interactive=true]")).ToBeVisibleAsync();
+        await page.GotoInteractiveAsync(portal, "/tenant/members");
         await page.Locator("#invite-email").FillAsync("grace@example.test");
         await page.ClickAsync("#invite-submit");
         var token = (await page.Locator("#invitation-token").TextContentAsync())!.Trim();
