@@ -35,6 +35,12 @@ public sealed partial class PortalWebFactory(TestDatabase database, IReadOnlyDic
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // As strict as Development, which `dotnet run` uses: a singleton holding a scoped service fails the test host too.
+        builder.UseDefaultServiceProvider(o =>
+        {
+            o.ValidateScopes = true;
+            o.ValidateOnBuild = true;
+        });
         // Outside Development, package assets (_content/MudBlazor, _framework) come from the build's static web assets manifest.
         builder.UseStaticWebAssets();
         builder.ConfigureServices(services => services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5)));

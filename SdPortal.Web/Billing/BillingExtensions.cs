@@ -28,7 +28,7 @@ public static class BillingExtensions
         services.AddScoped<BillingSummaryReader>();
 
         services.AddSingleton<StripeSignatureVerifier>();
-        services.AddSingleton<StripeEventStore>();
+        services.AddScoped<StripeEventStore>(); // uses the scoped context factory (tenant context per scope)
         services.AddSingleton<StripeEventQueue>();
         services.AddHostedService<StripeEventProcessor>();
         services.AddHostedService<StripeEventSweeper>();
