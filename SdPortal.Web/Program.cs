@@ -1,5 +1,6 @@
 using SdPortal.Data;
 using SdPortal.Web.Api;
+using SdPortal.Web.Generation;
 using SdPortal.Web.Health;
 using SdPortal.Web.Hosting;
 using SdPortal.Web.Identity;
@@ -12,6 +13,7 @@ builder.AddPortalDataProtection(storage);
 builder.AddJobStorage(storage);
 builder.AddPortalIdentity();
 builder.AddPortalApi();
+builder.AddGenerationJobs(storage);
 builder.AddPortalHealthChecks();
 builder.AddPortalUi();
 
@@ -21,6 +23,7 @@ await app.Services.MigratePortalDatabaseAsync();
 app.UsePortalIdentity();
 app.MapPortalHealthChecks();
 app.MapPortalApi();
+app.MapGenerationApi();
 app.UsePortalUi();
 
 await app.RunAsync();

@@ -22,7 +22,6 @@ public static class InferenceEngineExtensions
         builder.Services.AddSingleton<ModelCatalog>();
         builder.Services.AddSingleton<IGenerationEngine, OnnxGenerationEngine>();
         builder.Services.AddTransient<GenerationWork>();
-        builder.Services.AddSingleton<GenerationFailureFilter>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }

@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.Server;
 using Microsoft.Extensions.Logging;
 using SdPortal.Inference.Engine;
 
@@ -7,8 +8,8 @@ namespace SdPortal.Inference.Jobs;
 /// <summary>
 /// The Hangfire job of one generation, run by the web node's in-process worker or by an inference host. Safe to run
 /// twice (Hangfire is at-least-once): the gateway answers "nothing to do" for a finished job and settles credits once.
-/// Permanent errors fail the job at once; anything else is retried <see cref="Retries"/> times, then the
-/// <see cref="GenerationFailureFilter"/> fails it and releases the credits.
+/// Permanent errors fail the job at once; anything else is retried <see cref="Retries"/> times, and the last attempt
+/// fails it and releases the credits before Hangfire moves it to its Failed state.
 /// </summary>
 public sealed partial class GenerationWork(IJobGateway gateway, IGenerationEngine engine, TimeProvider time, ILogger<GenerationWork> logger)
 {
@@ -21,9 +22,13 @@ public sealed partial class GenerationWork(IJobGateway gateway, IGenerationEngin
     private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Runs job <paramref name="jobId"/> of <paramref name="tenantId"/>.</summary>
+    /// <param name="tenantId">The job's tenant, opaque here.</param>
+    /// <param name="jobId">The generation job.</param>
+    /// <param name="context">Hangfire's context (enqueue null; Hangfire supplies it), for the attempt number.</param>
+    /// <param name="cancellationToken">Cancelled when the worker shuts down.</param>
     [Queue(Queue)]
     [AutomaticRetry(Attempts = Retries, DelaysInSeconds = [1, 3], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
-    public async Task RunAsync(Guid tenantId, Guid jobId, CancellationToken cancellationToken)
+    public async Task RunAsync(Guid tenantId, Guid jobId, PerformContext? context, CancellationToken cancellationToken)
     {
         var job = new JobRef(tenantId, jobId);
         var worker = $"{Environment.MachineName}/{Environment.ProcessId}";
@@ -67,9 +72,20 @@ public sealed partial class GenerationWork(IJobGateway gateway, IGenerationEngin
         }
         catch (Exception ex)
         {
-            // Transient (out of memory, a lost connection): Hangfire retries a bounded number of times.
-            LogTransient(logger, ex, jobId, tenantId);
-            await gateway.AbandonAsync(job, FailureClassifier.Describe(ex), settle.Token);
+            // Transient (out of memory, a lost connection): Hangfire retries a bounded number of times (R14). The
+            // last attempt settles here rather than in a global Hangfire filter, which would outlive its service
+            // provider in a process hosting several portals (tests) and cannot be awaited.
+            var attempt = (context?.GetJobParameter<int>("RetryCount") ?? 0) + 1;
+            LogTransient(logger, ex, jobId, tenantId, attempt, Retries + 1);
+            if (attempt > Retries)
+            {
+                await gateway.FailAsync(job, $"The generation failed after {attempt} attempts: {FailureClassifier.Describe(ex)}", settle.Token);
+            }
+            else
+            {
+                await gateway.AbandonAsync(job, FailureClassifier.Describe(ex), settle.Token);
+            }
+
             throw;
         }
     }
@@ -92,6 +108,6 @@ public sealed partial class GenerationWork(IJobGateway gateway, IGenerationEngin
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} of tenant {TenantId}: failed permanently")]
     private static partial void LogFailed(ILogger logger, Exception exception, Guid jobId, Guid tenantId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} of tenant {TenantId}: transient error, Hangfire retries it a bounded number of times")]
-    private static partial void LogTransient(ILogger logger, Exception exception, Guid jobId, Guid tenantId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} of tenant {TenantId}: transient error on attempt {Attempt} of {Attempts}")]
+    private static partial void LogTransient(ILogger logger, Exception exception, Guid jobId, Guid tenantId, int attempt, int attempts);
 }

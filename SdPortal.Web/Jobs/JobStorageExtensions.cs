@@ -1,8 +1,10 @@
 using Hangfire;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.Options;
 using SdPortal.Data;
+using SdPortal.Inference.Jobs;
 
 namespace SdPortal.Web.Jobs;
 
@@ -17,30 +19,49 @@ public static class JobStorageExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        var jobs = builder.Configuration.GetSection(JobsOptions.SectionName).Get<JobsOptions>() ?? new JobsOptions();
+        // One storage instance per host, registered before AddHangfire (which would otherwise hand out the static
+        // JobStorage.Current): several portals in one process (the tests) must not serve each other's queues.
+        builder.Services.AddSingleton(_ => CreateStorage(storage, jobs));
         builder.Services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UsePortalStorage(storage));
+            .UseRecommendedSerializerSettings());
 
-        var jobs = builder.Configuration.GetSection(JobsOptions.SectionName).Get<JobsOptions>() ?? new JobsOptions();
         if (jobs.RunInferenceInProcess)
         {
             // Read through IOptions so a bad Jobs:WorkerCount fails validation with its name, not inside Hangfire.
             builder.Services.AddHangfireServer((services, options) =>
             {
                 options.WorkerCount = services.GetRequiredService<IOptions<JobsOptions>>().Value.WorkerCount;
-                options.ServerName = $"web-{Environment.MachineName}";
+                options.ServerName = $"web-{Environment.MachineName}-{Environment.ProcessId}";
+                options.Queues = [GenerationWork.Queue, "default"];
+                // Retries wait in the scheduled set; the default 15 s poll would add up to 15 s to each retry delay.
+                options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             });
         }
 
         return builder;
     }
 
-    private static IGlobalConfiguration UsePortalStorage(this IGlobalConfiguration config, PortalStorage storage) =>
-        storage.Provider == DatabaseProvider.PostgreSql
-            ? config.UsePostgreSqlStorage(
-                options => options.UseNpgsqlConnection(storage.ConnectionString),
-                new PostgreSqlStorageOptions { PrepareSchemaIfNecessary = true })
-            : config.UseSQLiteStorage(storage.HangfireSqlitePath, new SQLiteStorageOptions());
+    private static JobStorage CreateStorage(PortalStorage storage, JobsOptions jobs)
+    {
+        if (storage.Provider == DatabaseProvider.PostgreSql)
+        {
+            var options = new PostgreSqlStorageOptions
+            {
+                PrepareSchemaIfNecessary = true,
+                QueuePollInterval = TimeSpan.FromMilliseconds(jobs.QueuePollMilliseconds),
+                InvisibilityTimeout = TimeSpan.FromSeconds(jobs.InvisibilityTimeoutSeconds),
+                UseSlidingInvisibilityTimeout = true,
+            };
+            return new PostgreSqlStorage(new NpgsqlConnectionFactory(storage.ConnectionString, options), options);
+        }
+
+        return new SQLiteStorage(storage.HangfireSqlitePath, new SQLiteStorageOptions
+        {
+            QueuePollInterval = TimeSpan.FromMilliseconds(jobs.QueuePollMilliseconds),
+            InvisibilityTimeout = TimeSpan.FromSeconds(jobs.InvisibilityTimeoutSeconds),
+        });
+    }
 }
