@@ -1,6 +1,7 @@
 using SdPortal.Data;
 using SdPortal.Web.Api;
 using SdPortal.Web.Billing;
+using SdPortal.Web.Generation;
 using SdPortal.Web.Health;
 using SdPortal.Web.Hosting;
 using SdPortal.Web.Identity;
@@ -15,6 +16,7 @@ builder.AddJobStorage(storage);
 builder.AddPortalIdentity();
 builder.AddPortalApi();
 builder.AddBilling();
+builder.AddGenerationJobs(storage);
 builder.AddPortalHealthChecks();
 builder.AddPortalUi();
 
@@ -25,6 +27,7 @@ app.UsePortalIdentity();
 app.MapPortalHealthChecks();
 app.MapPortalApi();
 app.MapBilling();
+app.MapGenerationApi();
 app.MapOperatorDashboard();
 app.UsePortalUi();
 

@@ -13,7 +13,12 @@ internal sealed class GenerationJobConfiguration : IEntityTypeConfiguration<Gene
         builder.Property(j => j.NegativePrompt).HasMaxLength(4000);
         builder.Property(j => j.Model).HasMaxLength(128);
         builder.Property(j => j.Error).HasMaxLength(2000);
+        builder.Property(j => j.Scheduler).HasMaxLength(64);
+        builder.Property(j => j.WorkerName).HasMaxLength(200);
+        builder.Property(j => j.TimingsJson).HasMaxLength(1000);
         builder.HasIndex(j => new { j.TenantId, j.Status });
+        // The dispatcher's scan: queued and in-flight jobs of every tenant, oldest first.
+        builder.HasIndex(j => new { j.Status, j.CreatedAtUtc });
         builder.HasIndex(j => new { j.TenantId, j.CreatedAtUtc });
         builder.HasOne<Tenant>().WithMany().HasForeignKey(j => j.TenantId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<PortalUser>().WithMany().HasForeignKey(j => j.UserId).OnDelete(DeleteBehavior.Restrict);

@@ -21,6 +21,9 @@ public sealed class GenerationJob : ITenantOwned
     /// <summary>The model key, e.g. "sd15".</summary>
     public required string Model { get; set; }
 
+    /// <summary>The sampler's canonical name, e.g. "Euler a".</summary>
+    public string Scheduler { get; set; } = "Euler a";
+
     public int Width { get; set; }
 
     public int Height { get; set; }
@@ -39,20 +42,42 @@ public sealed class GenerationJob : ITenantOwned
 
     public DateTime CreatedAtUtc { get; set; }
 
+    /// <summary>When the dispatcher handed the job to the execution queue (Hangfire).</summary>
+    public DateTime? DispatchedAtUtc { get; set; }
+
     public DateTime? StartedAtUtc { get; set; }
 
     public DateTime? CompletedAtUtc { get; set; }
 
     /// <summary>Why the job failed, for the user; null unless <see cref="Status"/> is Failed.</summary>
     public string? Error { get; set; }
+
+    /// <summary>The last denoising step reported (1-based); 0 before the first.</summary>
+    public int Step { get; set; }
+
+    /// <summary>How many times a worker started the job (Hangfire retries and re-deliveries included).</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>The worker (process and device) that last started the job.</summary>
+    public string? WorkerName { get; set; }
+
+    /// <summary>Set when the owner asked to cancel a running job; the worker stops within one step.</summary>
+    public DateTime? CancelRequestedAtUtc { get; set; }
+
+    /// <summary>Stage timings of the successful run as JSON (text encoding, denoising, decoding, total).</summary>
+    public string? TimingsJson { get; set; }
 }
 
 /// <summary>Where a generation job is in its lifecycle.</summary>
 public enum GenerationJobStatus
 {
+    /// <summary>Accepted and waiting for the fair dispatcher.</summary>
     Queued = 0,
     Running = 1,
     Succeeded = 2,
     Failed = 3,
     Cancelled = 4,
+
+    /// <summary>Handed to the execution queue by the fair dispatcher; not yet started by a worker.</summary>
+    Dispatched = 5,
 }

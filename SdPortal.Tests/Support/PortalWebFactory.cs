@@ -16,6 +16,9 @@ public sealed partial class PortalWebFactory(TestDatabase database, IReadOnlyDic
 {
     public TestDatabase Database => database;
 
+    /// <summary>Replacements of the portal's services for one test (a slow or failing engine).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     /// <summary>Mail the portal sent, captured instead of logged.</summary>
     public CapturedEmails Emails { get; } = new();
 
@@ -44,7 +47,11 @@ public sealed partial class PortalWebFactory(TestDatabase database, IReadOnlyDic
         // Outside Development, package assets (_content/MudBlazor, _framework) come from the build's static web assets manifest.
         builder.UseStaticWebAssets();
         builder.ConfigureServices(services => services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5)));
-        builder.ConfigureTestServices(services => services.AddSingleton<IEmailSender<PortalUser>>(Emails));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<IEmailSender<PortalUser>>(Emails);
+            TestServices?.Invoke(services);
+        });
         foreach (var (key, value) in database.Settings.Concat(extraSettings ?? new Dictionary<string, string?>()))
         {
             builder.UseSetting(key, value);

@@ -104,7 +104,8 @@ public static class PortalIdentityExtensions
             return PortalClaims.ApiKeyScheme;
         }
 
-        return http.Request.Headers.Authorization.Count > 0 ? IdentityConstants.BearerScheme : IdentityConstants.ApplicationScheme;
+        var hubToken = http.Request.Path.StartsWithSegments("/hubs") && http.Request.Query.ContainsKey("access_token");
+        return http.Request.Headers.Authorization.Count > 0 || hubToken ? IdentityConstants.BearerScheme : IdentityConstants.ApplicationScheme;
     }
 
     private static Task AnswerApiOrRedirect(RedirectContext<CookieAuthenticationOptions> ctx, int apiStatus)

@@ -1,8 +1,10 @@
 using Hangfire;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.Options;
 using SdPortal.Data;
+using SdPortal.Inference.Jobs;
 
 namespace SdPortal.Web.Jobs;
 
@@ -17,39 +19,49 @@ public static class JobStorageExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        // The storage is this host's own singleton: Hangfire's fallback is the process-wide JobStorage.Current, which
-        // several hosts in one process (the integration tests) would share and dispose under each other.
-        builder.Services.AddSingleton(_ => CreateStorage(storage));
-        builder.Services.AddHangfire((services, config) => config
+        var jobs = builder.Configuration.GetSection(JobsOptions.SectionName).Get<JobsOptions>() ?? new JobsOptions();
+        // One storage instance per host, registered before AddHangfire (which would otherwise hand out the static
+        // JobStorage.Current): several portals in one process (the tests) must not serve each other's queues.
+        builder.Services.AddSingleton(_ => CreateStorage(storage, jobs));
+        builder.Services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UseStorage(services.GetRequiredService<JobStorage>()));
+            .UseRecommendedSerializerSettings());
 
-        var jobs = builder.Configuration.GetSection(JobsOptions.SectionName).Get<JobsOptions>() ?? new JobsOptions();
         if (jobs.RunInferenceInProcess)
         {
             // Read through IOptions so a bad Jobs:WorkerCount fails validation with its name, not inside Hangfire.
             builder.Services.AddHangfireServer((services, options) =>
             {
                 options.WorkerCount = services.GetRequiredService<IOptions<JobsOptions>>().Value.WorkerCount;
-                options.ServerName = $"web-{Environment.MachineName}";
+                options.ServerName = $"web-{Environment.MachineName}-{Environment.ProcessId}";
+                options.Queues = [GenerationWork.Queue, "default"];
+                // Retries wait in the scheduled set; the default 15 s poll would add up to 15 s to each retry delay.
+                options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             });
         }
 
         return builder;
     }
 
-#pragma warning disable CA1859 // the two providers' storages share only JobStorage
-    private static JobStorage CreateStorage(PortalStorage storage)
+    private static JobStorage CreateStorage(PortalStorage storage, JobsOptions jobs)
     {
         if (storage.Provider == DatabaseProvider.PostgreSql)
         {
-            var options = new PostgreSqlStorageOptions { PrepareSchemaIfNecessary = true };
-            return new PostgreSqlStorage(new NpgsqlConnectionStringFactory(storage.ConnectionString), options);
+            var options = new PostgreSqlStorageOptions
+            {
+                PrepareSchemaIfNecessary = true,
+                QueuePollInterval = TimeSpan.FromMilliseconds(jobs.QueuePollMilliseconds),
+                InvisibilityTimeout = TimeSpan.FromSeconds(jobs.InvisibilityTimeoutSeconds),
+                UseSlidingInvisibilityTimeout = true,
+            };
+            return new PostgreSqlStorage(new NpgsqlConnectionFactory(storage.ConnectionString, options), options);
         }
 
-        return new SQLiteStorage(storage.HangfireSqlitePath, new SQLiteStorageOptions());
+        return new SQLiteStorage(storage.HangfireSqlitePath, new SQLiteStorageOptions
+        {
+            QueuePollInterval = TimeSpan.FromMilliseconds(jobs.QueuePollMilliseconds),
+            InvisibilityTimeout = TimeSpan.FromSeconds(jobs.InvisibilityTimeoutSeconds),
+        });
     }
-#pragma warning restore CA1859
 }

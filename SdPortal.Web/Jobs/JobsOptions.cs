@@ -16,4 +16,19 @@ public sealed class JobsOptions
     /// distributed deployment, where SdPortal.Inference hosts serve the queue.
     /// </summary>
     public bool RunInferenceInProcess { get; set; } = true;
+
+    /// <summary>
+    /// How often idle workers look for a new job. Hangfire's SQLite storage polls every 15 s by default, which would
+    /// be the submit-to-start latency of an idle portal; a short poll costs one indexed query per worker.
+    /// </summary>
+    [Range(10, 60_000)]
+    public int QueuePollMilliseconds { get; set; } = 100;
+
+    /// <summary>
+    /// How long a fetched job stays invisible to other workers before Hangfire assumes its worker died and hands it out
+    /// again (crash recovery, R11). PostgreSQL slides it while the job runs; SQLite cannot, so a job longer than this
+    /// may run twice there (settling stays exactly-once, R12).
+    /// </summary>
+    [Range(5, 86_400)]
+    public int InvisibilityTimeoutSeconds { get; set; } = 1800;
 }

@@ -644,13 +644,22 @@ namespace SdPortal.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("BatchSize")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("CancelRequestedAtUtc")
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("CompletedAtUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DispatchedAtUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Error")
@@ -680,6 +689,11 @@ namespace SdPortal.Data.Migrations.Sqlite
                     b.Property<long>("ReservedCredits")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Scheduler")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("Seed")
                         .HasColumnType("INTEGER");
 
@@ -691,10 +705,17 @@ namespace SdPortal.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Step")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Steps")
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TimingsJson")
+                        .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("UserId")
@@ -703,11 +724,17 @@ namespace SdPortal.Data.Migrations.Sqlite
                     b.Property<int>("Width")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("WorkerName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("TenantId");
 
                     b.HasIndex("UserId");
+
+                    b.HasIndex("Status", "CreatedAtUtc");
 
                     b.HasIndex("TenantId", "CreatedAtUtc");
 

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using SdPortal.Inference.Hosting;
+using SdPortal.Inference.Jobs;
+
+namespace SdPortal.Inference.Engine;
+
+/// <summary>Registers the engine side of generation jobs, shared by the web node's in-process worker and the inference host.</summary>
+public static class InferenceEngineExtensions
+{
+    /// <summary>
+    /// Adds the model catalogue (<c>Models</c>), the devices (<c>Inference:Devices</c>), the long-lived engine and the
+    /// Hangfire job <see cref="GenerationWork"/>. The caller provides the <see cref="IJobGateway"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddInferenceEngine(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ModelCatalogOptions>().BindConfiguration(ModelCatalogOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<InferenceHostOptions>().BindConfiguration(InferenceHostOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ModelCatalog>();
+        builder.Services.AddSingleton<IGenerationEngine, OnnxGenerationEngine>();
+        builder.Services.AddTransient<GenerationWork>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        return builder;
+    }
+}

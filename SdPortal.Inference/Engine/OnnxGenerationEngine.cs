@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SdPortal.Inference.Hosting;
+using SdPortal.Inference.Models;
+using SdPortal.Inference.Pipeline;
+
+namespace SdPortal.Inference.Engine;
+
+/// <summary>
+/// ONNX Runtime sessions opened once per model per device and kept for the life of the process (sessions are
+/// expensive; runs are cheap). Each job goes to the device running the fewest jobs; pipelines are per job.
+/// </summary>
+public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
+{
+    private readonly ModelCatalog _catalog;
+    private readonly ILoggerFactory _loggers;
+    private readonly ConcurrentDictionary<(string Model, string Device), Lazy<StableDiffusionModelFolder>> _models = new();
+    private readonly ConcurrentDictionary<string, int> _active = new(StringComparer.Ordinal);
+
+    public OnnxGenerationEngine(ModelCatalog catalog, IOptions<InferenceHostOptions> host, ILoggerFactory loggers)
+    {
+        _catalog = catalog;
+        _loggers = loggers;
+        Devices = DeviceInventory.Resolve(host.Value.Devices, DeviceInventory.AvailableProviders());
+        foreach (var device in Devices)
+        {
+            _active[device] = 0;
+        }
+    }
+
+    public IReadOnlyList<string> Devices { get; }
+
+    public async Task<(GenerationResult Result, string Device)> GenerateAsync(
+        string modelKey, GenerationRequest request, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+    {
+        var device = LeaseDevice();
+        try
+        {
+            var pipeline = new StableDiffusionPipeline(Open(modelKey, device), logger: _loggers.CreateLogger<StableDiffusionPipeline>());
+            return (await pipeline.GenerateAsync(request, progress, cancellationToken), device);
+        }
+        finally
+        {
+            _active.AddOrUpdate(device, 0, (_, n) => n - 1);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var model in _models.Values.Where(m => m.IsValueCreated))
+        {
+            model.Value.Dispose();
+        }
+    }
+
+    private StableDiffusionModelFolder Open(string modelKey, string device)
+    {
+        var model = _models.GetOrAdd((modelKey, device), key => new Lazy<StableDiffusionModelFolder>(
+            () => StableDiffusionModelFolder.Open(
+                _catalog.Prepare(key.Model).Directory, InferenceDevice.Parse(key.Device), _loggers.CreateLogger<StableDiffusionModelFolder>()),
+            LazyThreadSafetyMode.ExecutionAndPublication));
+        try
+        {
+            return model.Value;
+        }
+        catch (Exception ex) when (ex is ModelLoadException or KeyNotFoundException or IOException)
+        {
+            // A Lazy keeps its exception; forget it so a fixed folder opens on the next job.
+            _models.TryRemove(new KeyValuePair<(string, string), Lazy<StableDiffusionModelFolder>>((modelKey, device), model));
+            throw;
+        }
+    }
+
+    private string LeaseDevice()
+    {
+        lock (_active)
+        {
+            var device = Devices.MinBy(d => _active[d])!;
+            _active[device]++;
+            return device;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using SdPortal.Data.Generation;
+
+namespace SdPortal.Web.Generation;
+
+/// <summary>POST /api/v1/generations. Omitted fields take the engine's defaults; model defaults to Models:Default.</summary>
+public sealed record SubmitGenerationRequest(
+    string? Prompt,
+    string? NegativePrompt = null,
+    string? Model = null,
+    string? Scheduler = null,
+    int? Steps = null,
+    double? GuidanceScale = null,
+    int? Width = null,
+    int? Height = null,
+    long? Seed = null,
+    int? BatchSize = null);
+
+public sealed record SubmitGenerationResponse(Guid Id, string Status, int QueuePosition, double EstimatedStartSeconds);
+
+public sealed record CostResponse(long Credits, string Formula);
+
+public sealed record GenerationImageResponse(Guid Id, string Url, long Seed, int Width, int Height);
+
+public sealed record GenerationTimingsResponse(double? QueuedSeconds, double? RunSeconds, double? TextEncodingMs, double? DenoisingMs, double? DecodingMs);
+
+public sealed record GenerationResponse(
+    Guid Id,
+    string Status,
+    string Prompt,
+    string Model,
+    bool ModelIsSynthetic,
+    int Step,
+    int TotalSteps,
+    int? QueuePosition,
+    double? EstimatedStartSeconds,
+    IReadOnlyList<GenerationImageResponse> Images,
+    string? Error,
+    long Credits,
+    DateTime CreatedAtUtc,
+    GenerationTimingsResponse Timings);
+
+public sealed record GenerationPage(IReadOnlyList<GenerationResponse> Items, string? NextCursor);
+
+/// <summary>The API's names for job states.</summary>
+public static class GenerationStatusNames
+{
+    public static string Of(GenerationJobStatus status) => status switch
+    {
+        GenerationJobStatus.Queued or GenerationJobStatus.Dispatched => "queued",
+        GenerationJobStatus.Running => "running",
+        GenerationJobStatus.Succeeded => "succeeded",
+        GenerationJobStatus.Failed => "failed",
+        GenerationJobStatus.Cancelled => "canceled",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    public static bool IsTerminal(GenerationJobStatus status) =>
+        status is GenerationJobStatus.Succeeded or GenerationJobStatus.Failed or GenerationJobStatus.Cancelled;
+}

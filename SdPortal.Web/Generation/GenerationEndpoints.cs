@@ -1,0 +1,82 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using SdPortal.Web.Api;
+using SdPortal.Web.Api.Access;
+
+namespace SdPortal.Web.Generation;
+
+/// <summary>
+/// <c>/api/v1/generations</c>: cost, submit, read, history and cancel, for members of the caller's tenant. Another
+/// member's job is visible to admins only; anything else answers 404 (R16).
+/// </summary>
+internal static class GenerationEndpoints
+{
+    public static void MapGenerationEndpoints(this RouteGroupBuilder api)
+    {
+        var generations = api.MapGroup("/generations").WithTags("Generations");
+        generations.MapGet("/cost", Cost);
+        generations.MapPost(string.Empty, SubmitAsync);
+        generations.MapGet(string.Empty, ListAsync);
+        generations.MapGet("/{id:guid}", GetAsync);
+        generations.MapPost("/{id:guid}/cancel", CancelAsync);
+    }
+
+    private static Ok<CostResponse> Cost(int? width, int? height, int? steps, int? batchSize, GenerationCost cost) =>
+        TypedResults.Ok(new CostResponse(
+            cost.Credits(width ?? 512, height ?? 512, steps ?? 20, batchSize ?? 1),
+            "batchSize × max(1, ⌈width × height × steps ÷ Generation:PixelStepsPerCredit⌉); the default makes one 512×512 image of 20 steps cost 1 credit"));
+
+    private static async Task<IResult> SubmitAsync(
+        SubmitGenerationRequest body, GenerationSubmitter submitter, PortalCaller caller, HttpContext http, CancellationToken ct)
+    {
+        switch (await submitter.SubmitAsync(caller.TenantId, caller.UserId, body, ct))
+        {
+            case SubmitOutcome.Accepted(var job, var spot):
+                return TypedResults.Accepted($"/api/v1/generations/{job.Id}",
+                    new SubmitGenerationResponse(job.Id, "queued", spot.Position, spot.EstimatedStartSeconds));
+            case SubmitOutcome.Invalid(var errors):
+                return TypedResults.ValidationProblem(errors);
+            case SubmitOutcome.InsufficientCredits(var needed, var balance):
+                return TypedResults.Problem(statusCode: StatusCodes.Status402PaymentRequired, title: "Not enough credits",
+                    detail: $"This generation costs {needed} credits; the tenant has {balance}.");
+            case SubmitOutcome.RateLimited(var retryAfter):
+                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many generations",
+                    detail: "The tenant's submissions per minute are used up.");
+            default:
+                throw new InvalidOperationException("Unknown submission outcome.");
+        }
+    }
+
+    private static async Task<IResult> GetAsync(Guid id, GenerationReader reader, PortalCaller caller, CancellationToken ct) =>
+        await reader.FindAsync(id, caller.UserId, caller.IsAdmin, ct) is { } job
+            ? TypedResults.Ok(await reader.DescribeAsync(job, ct))
+            : ApiProblems.NotFound();
+
+    private static async Task<IResult> ListAsync(string? cursor, GenerationReader reader, PortalCaller caller, CancellationToken ct)
+    {
+        if (cursor is not null && !Guid.TryParse(cursor, out _))
+        {
+            return new FieldErrors().Require(false, "cursor", "is not a cursor this API returned").ToResult();
+        }
+
+        return TypedResults.Ok(await reader.PageAsync(caller.UserId, cursor is null ? null : Guid.Parse(cursor), ct));
+    }
+
+    private static async Task<IResult> CancelAsync(
+        Guid id, GenerationReader reader, GenerationCanceller canceller, PortalCaller caller, CancellationToken ct)
+    {
+        if (await reader.FindAsync(id, caller.UserId, caller.IsAdmin, ct) is not { } job)
+        {
+            return ApiProblems.NotFound();
+        }
+
+        if (GenerationStatusNames.IsTerminal(job.Status))
+        {
+            return ApiProblems.Conflict($"The generation has already ended ({GenerationStatusNames.Of(job.Status)}).");
+        }
+
+        await canceller.CancelAsync(job, ct);
+        return TypedResults.Accepted($"/api/v1/generations/{id}", await reader.DescribeAsync((await reader.FindAsync(id, caller.UserId, caller.IsAdmin, ct))!, ct));
+    }
+}

@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Identity;
+using SdPortal.Data;
+using SdPortal.Inference.Engine;
+using SdPortal.Inference.Jobs;
+using SdPortal.Web.Api.Access;
+
+namespace SdPortal.Web.Generation;
+
+/// <summary>Generation jobs end to end: admission, fair dispatch, the job gateway, the hub and the REST routes.</summary>
+public static class GenerationExtensions
+{
+    /// <summary>The connection string that turns on the SignalR Redis backplane (several web nodes).</summary>
+    public const string RedisConnectionStringName = "Redis";
+
+    /// <summary>
+    /// Adds <see cref="GenerationOptions"/> (validated on start), the engine with its model catalogue (models under
+    /// <c>{DataDirectory}/models</c> unless <c>Models:Directory</c> says otherwise), the dispatcher, the gateway and SignalR.
+    /// </summary>
+    public static IHostApplicationBuilder AddGenerationJobs(this IHostApplicationBuilder builder, PortalStorage storage)
+    {
+        builder.Services.AddOptions<GenerationOptions>().BindConfiguration(GenerationOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.AddInferenceEngine();
+        if (string.IsNullOrWhiteSpace(builder.Configuration[$"{ModelCatalogOptions.SectionName}:{nameof(ModelCatalogOptions.Directory)}"]))
+        {
+            builder.Services.Configure<ModelCatalogOptions>(o => o.Directory = Path.Combine(storage.DataDirectory, "models"));
+        }
+
+        builder.Services.AddSingleton<GenerationCost>();
+        builder.Services.AddSingleton<SubmitRateLimiter>();
+        builder.Services.AddSingleton<QueueBoard>();
+        builder.Services.AddSingleton<LiveProgress>();
+        builder.Services.AddSingleton<JobCancellations>();
+        builder.Services.AddSingleton<GenerationEvents>();
+        builder.Services.AddSingleton<WorkerCapacity>();
+        builder.Services.AddSingleton<JobSettlement>();
+        builder.Services.AddSingleton<HubAccess>();
+        builder.Services.AddSingleton<IJobGateway, PortalJobGateway>();
+        builder.Services.AddSingleton<FairDispatcher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<FairDispatcher>());
+        builder.Services.AddScoped<GenerationSubmitter>();
+        builder.Services.AddScoped<GenerationReader>();
+        builder.Services.AddScoped<GenerationCanceller>();
+
+        var signalR = builder.Services.AddSignalR();
+        if (builder.Configuration.GetConnectionString(RedisConnectionStringName) is { Length: > 0 } redis)
+        {
+            signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("sdportal"));
+        }
+
+        // Browsers cannot set headers on a WebSocket: the hub also takes the bearer token from ?access_token=.
+        builder.Services.PostConfigure<BearerTokenOptions>(IdentityConstants.BearerScheme, o => o.Events.OnMessageReceived = ctx =>
+        {
+            if (ctx.Request.Path.StartsWithSegments(GenerationHub.Path) && ctx.Request.Query["access_token"].FirstOrDefault() is { Length: > 0 } token)
+            {
+                ctx.Token = token;
+            }
+
+            return Task.CompletedTask;
+        });
+        return builder;
+    }
+
+    /// <summary>Maps <c>/api/v1/generations</c>, <c>/api/v1/images/{id}</c> (tenant members) and the hub <c>/hubs/generations</c>.</summary>
+    public static WebApplication MapGenerationApi(this WebApplication app)
+    {
+        var tenant = app.MapGroup("/api/v1").RequireAuthorization().AddEndpointFilter<TenantMemberFilter>();
+        tenant.MapGenerationEndpoints();
+        tenant.MapImageEndpoints();
+        app.MapHub<GenerationHub>(GenerationHub.Path);
+        return app;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+
+namespace SdPortal.Web.Generation;
+
+/// <summary>What the hub sends: each event of a job, to its owner and the tenant's admins.</summary>
+public interface IGenerationClient
+{
+    Task JobQueued(JobQueuedEvent e);
+
+    Task JobProgress(JobProgressEvent e);
+
+    Task JobCompleted(JobCompletedEvent e);
+
+    Task JobFailed(JobFailedEvent e);
+}
+
+public sealed record JobQueuedEvent(Guid JobId, int QueuePosition, double EstimatedStartSeconds);
+
+/// <summary>A finished step; <see cref="PreviewPng"/> is a base64 PNG of at most 64 px (≤ 20 KB) on some steps.</summary>
+public sealed record JobProgressEvent(Guid JobId, int Step, int TotalSteps, string? PreviewPng);
+
+public sealed record JobCompletedEvent(Guid JobId, IReadOnlyList<GenerationImageResponse> Images);
+
+/// <summary>The job ended without images: status "failed" or "canceled", with the reason.</summary>
+public sealed record JobFailedEvent(Guid JobId, string Status, string? Reason);
+
+/// <summary>
+/// <c>/hubs/generations</c>: a client subscribes to a job (its own, or any of its tenant's as an admin) or to its
+/// tenant's admin feed; every subscription is authorised on join, and anything else answers "not found" (R16).
+/// </summary>
+[Authorize]
+public sealed class GenerationHub(HubAccess access) : Hub<IGenerationClient>
+{
+    public const string Path = "/hubs/generations";
+
+    public static string JobGroup(Guid jobId) => $"job:{jobId:N}";
+
+    public static string TenantAdminsGroup(Guid tenantId) => $"tenant-admins:{tenantId:N}";
+
+    /// <summary>Receives the events of job <paramref name="jobId"/> from now on.</summary>
+    public async Task SubscribeToJob(Guid jobId)
+    {
+        if (!await access.CanWatchJobAsync(Context.User, jobId, Context.ConnectionAborted))
+        {
+            throw new HubException("Not found.");
+        }
+
+        await Groups.AddToGroupAsync(Context.ConnectionId, JobGroup(jobId), Context.ConnectionAborted);
+    }
+
+    public Task UnsubscribeFromJob(Guid jobId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, JobGroup(jobId));
+
+    /// <summary>Receives the events of every job of <paramref name="tenantId"/>; admins of that tenant only.</summary>
+    public async Task SubscribeToTenant(Guid tenantId)
+    {
+        if (!await access.IsTenantAdminAsync(Context.User, tenantId, Context.ConnectionAborted))
+        {
+            throw new HubException("Not found.");
+        }
+
+        await Groups.AddToGroupAsync(Context.ConnectionId, TenantAdminsGroup(tenantId), Context.ConnectionAborted);
+    }
+
+    internal static Guid? UserId(ClaimsPrincipal? user) =>
+        Guid.TryParse(user?.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
+}

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using SdPortal.Data;
+using SdPortal.Data.Generation;
+using SdPortal.Inference.Engine;
+
+namespace SdPortal.Web.Generation;
+
+/// <summary>Reads jobs of the scope's tenant for their API shape: live step, queue place, images, timings.</summary>
+public sealed class GenerationReader(PortalDbContext db, LiveProgress live, QueueBoard board, ModelCatalog models)
+{
+    public const int PageSize = 20;
+
+    public static string ImageUrl(Guid imageId) => $"/api/v1/images/{imageId}";
+
+    public static GenerationImageResponse ToResponse(GeneratedImage i) => new(i.Id, ImageUrl(i.Id), i.Seed, i.Width, i.Height);
+
+    /// <summary>The job if the caller may see it: their own, or any of the tenant's as an admin.</summary>
+    public Task<GenerationJob?> FindAsync(Guid jobId, Guid userId, bool isAdmin, CancellationToken ct) =>
+        db.GenerationJobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == jobId && (isAdmin || j.UserId == userId), ct);
+
+    public async Task<GenerationResponse> DescribeAsync(GenerationJob job, CancellationToken ct)
+    {
+        var images = await db.GeneratedImages.AsNoTracking().Where(i => i.JobId == job.Id).OrderBy(i => i.Index).ToListAsync(ct);
+        return Describe(job, images);
+    }
+
+    /// <summary>The caller's jobs, newest first; the cursor is the last id of the previous page (ids grow with time).</summary>
+    public async Task<GenerationPage> PageAsync(Guid userId, Guid? cursor, CancellationToken ct)
+    {
+        var query = db.GenerationJobs.AsNoTracking().Where(j => j.UserId == userId);
+        if (cursor is { } after)
+        {
+            query = query.Where(j => j.Id.CompareTo(after) < 0);
+        }
+
+        var jobs = await query.OrderByDescending(j => j.Id).Take(PageSize + 1).ToListAsync(ct);
+        var page = jobs.Take(PageSize).ToList();
+        var ids = page.Select(j => j.Id).ToList();
+        var images = (await db.GeneratedImages.AsNoTracking().Where(i => ids.Contains(i.JobId)).ToListAsync(ct))
+            .ToLookup(i => i.JobId);
+        return new GenerationPage(
+            [.. page.Select(j => Describe(j, [.. images[j.Id].OrderBy(i => i.Index)]))],
+            jobs.Count > PageSize ? page[^1].Id.ToString() : null);
+    }
+
+    private GenerationResponse Describe(GenerationJob job, IReadOnlyList<GeneratedImage> images)
+    {
+        var step = live.Find(job.Id) is { } progress && job.Status == GenerationJobStatus.Running ? progress.Step : job.Step;
+        var spot = job.Status is GenerationJobStatus.Queued or GenerationJobStatus.Dispatched
+            ? board.Find(job.Id) ?? new QueueSpot(0, 0)
+            : null;
+        var stages = job.TimingsJson is null ? default : JsonSerializer.Deserialize<JsonElement>(job.TimingsJson);
+        double? Stage(string name) => stages.ValueKind == JsonValueKind.Object && stages.TryGetProperty(name, out var v) ? v.GetDouble() : null;
+        var timings = new GenerationTimingsResponse(
+            (job.StartedAtUtc - job.CreatedAtUtc)?.TotalSeconds,
+            (job.CompletedAtUtc - job.StartedAtUtc)?.TotalSeconds,
+            Stage("textEncodingMs"),
+            Stage("denoisingMs"),
+            Stage("decodingMs"));
+        var synthetic = models.Entries.FirstOrDefault(m => m.Key == job.Model)?.IsSynthetic ?? false;
+        return new GenerationResponse(job.Id, GenerationStatusNames.Of(job.Status), job.Prompt, job.Model, synthetic, step, job.Steps,
+            spot?.Position, spot?.EstimatedStartSeconds, [.. images.Select(ToResponse)], job.Error, job.ReservedCredits, job.CreatedAtUtc, timings);
+    }
+}

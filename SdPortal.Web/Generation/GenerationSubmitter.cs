@@ -1,0 +1,159 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SdPortal.Data;
+using SdPortal.Data.Credits;
+using SdPortal.Data.Generation;
+using SdPortal.Inference.Engine;
+using SdPortal.Inference.Pipeline;
+using SdPortal.Inference.Schedulers;
+
+namespace SdPortal.Web.Generation;
+
+/// <summary>
+/// Admits a generation for a member of a tenant, whatever the way in (REST or a circuit): rate limit (R20), engine
+/// rules, tenant limits, then the job row and the credit reservation in one transaction, so a rejected submission
+/// writes and charges nothing. Finally wakes the dispatcher.
+/// </summary>
+public sealed partial class GenerationSubmitter(
+    PortalDbContext db,
+    ICreditLedger ledger,
+    GenerationCost cost,
+    SubmitRateLimiter rateLimiter,
+    ModelCatalog models,
+    FairDispatcher dispatcher,
+    IOptionsMonitor<GenerationOptions> options,
+    TimeProvider time,
+    ILogger<GenerationSubmitter> logger)
+{
+    public async Task<SubmitOutcome> SubmitAsync(Guid tenantId, Guid userId, SubmitGenerationRequest body, CancellationToken ct)
+    {
+        if (rateLimiter.TryAcquire(tenantId) is { } retryAfter)
+        {
+            LogRateLimited(logger, tenantId, userId, retryAfter.TotalSeconds);
+            return new SubmitOutcome.RateLimited(retryAfter);
+        }
+
+        var request = ToEngineRequest(body);
+        var model = string.IsNullOrWhiteSpace(body.Model) ? models.DefaultKey : body.Model;
+        var errors = await CheckAsync(request, model, body.Seed, ct);
+        if (errors.Count > 0)
+        {
+            return new SubmitOutcome.Invalid(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+        }
+
+        var credits = cost.Credits(request.Width, request.Height, request.Steps, request.BatchSize);
+        var job = new GenerationJob
+        {
+            TenantId = tenantId,
+            UserId = userId,
+            Prompt = request.Prompt,
+            NegativePrompt = request.NegativePrompt,
+            Model = model,
+            Scheduler = SchedulerFactory.Canonical(request.Scheduler)!,
+            Width = request.Width,
+            Height = request.Height,
+            Steps = request.Steps,
+            GuidanceScale = request.GuidanceScale,
+            Seed = body.Seed,
+            BatchSize = request.BatchSize,
+            ReservedCredits = credits,
+            CreatedAtUtc = time.GetUtcNow().UtcDateTime,
+        };
+
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            db.GenerationJobs.Add(job);
+            await db.SaveChangesAsync(ct);
+            var reserved = await ledger.ReserveAsync(tenantId, job.Id, credits, $"job:{job.Id:N}:reserve", ct);
+            if (reserved.Outcome == CreditOutcome.InsufficientCredits)
+            {
+                await transaction.RollbackAsync(ct);
+                var balance = await ledger.GetBalanceAsync(tenantId, ct);
+                LogInsufficient(logger, tenantId, userId, credits, balance);
+                return new SubmitOutcome.InsufficientCredits(credits, balance);
+            }
+
+            await transaction.CommitAsync(ct);
+        }
+
+        LogAccepted(logger, job.Id, tenantId, userId, model, request.Steps, credits);
+        var spot = await dispatcher.AfterSubmitAsync(job.Id, ct);
+        return new SubmitOutcome.Accepted(job, spot);
+    }
+
+    private static GenerationRequest ToEngineRequest(SubmitGenerationRequest body)
+    {
+        var defaults = new GenerationRequest { Prompt = string.Empty };
+        return new GenerationRequest
+        {
+            Prompt = body.Prompt ?? string.Empty,
+            NegativePrompt = body.NegativePrompt ?? string.Empty,
+            Scheduler = body.Scheduler ?? defaults.Scheduler,
+            Steps = body.Steps ?? defaults.Steps,
+            GuidanceScale = body.GuidanceScale ?? defaults.GuidanceScale,
+            Width = body.Width ?? defaults.Width,
+            Height = body.Height ?? defaults.Height,
+            BatchSize = body.BatchSize ?? defaults.BatchSize,
+            Seed = body.Seed is >= 0 ? (ulong)body.Seed.Value : null,
+        };
+    }
+
+    private async Task<Dictionary<string, List<string>>> CheckAsync(GenerationRequest request, string model, long? seed, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        void Add(string field, string message) => (errors.TryGetValue(field, out var list) ? list : errors[field] = []).Add(message);
+
+        foreach (var error in request.Validate())
+        {
+            Add(error.Field, error.Message);
+        }
+
+        if (seed is < 0)
+        {
+            Add("seed", "must not be negative");
+        }
+
+        var limits = await db.TenantLimits.AsNoTracking().SingleAsync(ct);
+        if (Math.Max(request.Width, request.Height) > limits.MaxImageSide)
+        {
+            Add(request.Width > limits.MaxImageSide ? "width" : "height", $"must be at most {limits.MaxImageSide} on this plan");
+        }
+
+        if (request.Steps > limits.MaxSteps)
+        {
+            Add("steps", $"must be at most {limits.MaxSteps} on this plan");
+        }
+
+        if (request.BatchSize > limits.MaxBatch)
+        {
+            Add("batchSize", $"must be at most {limits.MaxBatch} on this plan");
+        }
+
+        if (!models.Contains(model))
+        {
+            Add("model", $"'{model}' is unknown; available: {string.Join(", ", models.Entries.Select(e => e.Key))}");
+        }
+        else if (limits.AllowedModels.Count > 0 && !limits.AllowedModels.Contains(model))
+        {
+            Add("model", $"'{model}' is not allowed on this plan; allowed: {string.Join(", ", limits.AllowedModels)}");
+        }
+
+        var outstanding = await db.GenerationJobs.CountAsync(j => j.Status == GenerationJobStatus.Queued
+            || j.Status == GenerationJobStatus.Dispatched || j.Status == GenerationJobStatus.Running, ct);
+        if (outstanding >= options.CurrentValue.MaxOutstandingJobsPerTenant)
+        {
+            Add("jobs", $"the tenant already has {outstanding} queued or running jobs (at most {options.CurrentValue.MaxOutstandingJobsPerTenant})");
+        }
+
+        return errors;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of tenant {TenantId} accepted from user {UserId}: {Model}, {Steps} steps, {Credits} credit(s) reserved")]
+    private static partial void LogAccepted(ILogger logger, Guid jobId, Guid tenantId, Guid userId, string model, int steps, long credits);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Submission of tenant {TenantId} by user {UserId} refused: needs {Cost} credits, balance {Balance}")]
+    private static partial void LogInsufficient(ILogger logger, Guid tenantId, Guid userId, long cost, long balance);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Submission of tenant {TenantId} by user {UserId} rate limited; retry in {Seconds:F0} s")]
+    private static partial void LogRateLimited(ILogger logger, Guid tenantId, Guid userId, double seconds);
+}

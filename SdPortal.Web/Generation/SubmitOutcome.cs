@@ -1,0 +1,22 @@
+using SdPortal.Data.Generation;
+
+namespace SdPortal.Web.Generation;
+
+/// <summary>What a submission came to; exactly one of the cases.</summary>
+public abstract record SubmitOutcome
+{
+    /// <summary>Accepted: the job row and its reservation are committed.</summary>
+    public sealed record Accepted(GenerationJob Job, QueueSpot Spot) : SubmitOutcome;
+
+    /// <summary>Field errors (engine rules or tenant limits); nothing written.</summary>
+    public sealed record Invalid(IDictionary<string, string[]> Errors) : SubmitOutcome;
+
+    /// <summary>The balance does not cover the cost; nothing written.</summary>
+    public sealed record InsufficientCredits(long Cost, long Balance) : SubmitOutcome;
+
+    /// <summary>Over the tenant's submissions per minute; nothing written.</summary>
+    public sealed record RateLimited(TimeSpan RetryAfter) : SubmitOutcome;
+}
+
+/// <summary>A queued job's place: 1 = next to start; 0 = already handed to a worker.</summary>
+public sealed record QueueSpot(int Position, double EstimatedStartSeconds);
