@@ -68,6 +68,7 @@ public sealed class BillingBrowserTests(BrowserFixture browser)
 
         Assert.Equal(expected, shown);
         await Assertions.Expect(page.Locator("#ledger-table")).ToContainTextAsync($"+{StripePayloads.PackCredits}");
+        await Assertions.Expect(page.Locator("#payments-table")).ToContainTextAsync("19.00 EUR");
         await ScreenshotStore.SaveAsync(page, "billing");
     }
 }
