@@ -14,7 +14,7 @@ public static class AccountEndpoints
         endpoints.MapPost(LogoutPath, async ([FromForm] string? returnUrl, SignInManager<PortalUser> signIn) =>
         {
             await signIn.SignOutAsync();
-            return TypedResults.LocalRedirect(returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') ? $"~{returnUrl}" : "~/");
+            return TypedResults.LocalRedirect($"~{LocalUrl.OrRoot(returnUrl)}");
         });
         return endpoints;
     }
