@@ -38,6 +38,7 @@ public static class GenerationExtensions
         builder.Services.AddSingleton<JobSettlement>();
         builder.Services.AddSingleton<HubAccess>();
         builder.Services.AddSingleton<WorkerPool>();
+        builder.Services.AddScoped<PoolOverviewReader>();
         builder.Services.AddSingleton<IJobGateway, PortalJobGateway>();
         builder.Services.AddSingleton<FairDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FairDispatcher>());

@@ -73,20 +73,35 @@ internal sealed class CallerResolver(
 
     public async Task<IResult?> ResolveOperatorAsync(HttpContext http)
     {
-        if (await FindActiveUserAsync(http.User, http.RequestAborted) is not { } user)
+        return await CheckOperatorAsync(http.User, http.RequestAborted) switch
         {
-            return ApiProblems.Unauthorized();
+            CallerCheck.Allowed => null,
+            CallerCheck.Unauthenticated => ApiProblems.Unauthorized(),
+            _ => ApiProblems.Forbidden("Operators only."),
+        };
+    }
+
+    /// <summary>
+    /// The operator check shared by the API, the dashboard and the UI's circuits: an active user whose email is in
+    /// <c>Portal:Operators</c>, signed in as themselves (never by API key). Anyone else signed in is
+    /// <see cref="CallerCheck.NotOperator"/>.
+    /// </summary>
+    public async Task<CallerCheck> CheckOperatorAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
+    {
+        if (await FindActiveUserAsync(principal, cancellationToken) is not { } user)
+        {
+            return CallerCheck.Unauthenticated;
         }
 
-        var isOperator = http.User.FindFirstValue(PortalClaims.ApiKeyId) is null
+        var isOperator = principal.FindFirstValue(PortalClaims.ApiKeyId) is null
                          && portal.CurrentValue.Operators.Contains(user.Email ?? string.Empty, StringComparer.OrdinalIgnoreCase);
         if (!isOperator)
         {
-            return ApiProblems.Forbidden("Operators only.");
+            return CallerCheck.NotOperator;
         }
 
         caller.SetOperator(user.Id);
-        return null;
+        return CallerCheck.Allowed;
     }
 
     private async Task<(Guid Id, string? Email)?> FindActiveUserAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
@@ -115,6 +130,7 @@ public enum CallerCheck
     Unauthenticated,
     NoSuchTenant,
     TenantSuspended,
+    NotOperator,
 }
 
 /// <summary>Lets a request through only for an active member of an active tenant; sets the tenant.</summary>
