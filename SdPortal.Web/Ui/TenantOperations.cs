@@ -31,6 +31,14 @@ internal sealed class TenantOperations(IServiceScopeFactory scopes, Authenticati
         return await scope.ServiceProvider.GetRequiredService<CallerResolver>().CheckOperatorAsync(state.User, cancellationToken) == CallerCheck.Allowed;
     }
 
+    /// <summary>The user's tenants (for the switcher); empty when the session has ended.</summary>
+    public async Task<IReadOnlyList<MembershipSummary>> ListMembershipsAsync(CancellationToken cancellationToken = default)
+    {
+        var state = await authentication.GetAuthenticationStateAsync();
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CallerResolver>().ListMembershipsAsync(state.User, cancellationToken);
+    }
+
     private async Task<T> RunCheckedAsync<T>(
         Func<CallerResolver, ClaimsPrincipal, Task<CallerCheck>> check, Func<IServiceProvider, PortalCaller, Task<T>> operation)
     {

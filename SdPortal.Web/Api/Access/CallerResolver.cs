@@ -44,10 +44,7 @@ internal sealed class CallerResolver(
         }
 
         var requested = principal.FindFirstValue(PortalClaims.TenantId) ?? requestedTenant;
-        // Memberships across tenants are the user's own; this is the one place that lists them, naming the filter it ignores.
-        var memberships = db.Memberships.IgnoreQueryFilters([TenantIsolation.FilterName])
-            .Where(m => m.UserId == user.Id)
-            .Join(db.Tenants, m => m.TenantId, t => t.Id, (m, t) => new { m.TenantId, m.Role, m.CreatedAtUtc, t.Slug, t.Status });
+        var memberships = MembershipsOf(user.Id);
         if (!string.IsNullOrWhiteSpace(requested))
         {
             memberships = Guid.TryParse(requested, out var id)
@@ -55,7 +52,11 @@ internal sealed class CallerResolver(
                 : memberships.Where(m => m.Slug == requested);
         }
 
-        var membership = await memberships.OrderBy(m => m.CreatedAtUtc).ThenBy(m => m.TenantId).FirstOrDefaultAsync(cancellationToken);
+        // The tenant picked in the UI's switcher is a preference, not a pin: if that membership is gone the user lands
+        // in their first tenant instead of being locked out until they sign in again.
+        var selected = Guid.TryParse(principal.FindFirstValue(PortalClaims.SelectedTenant), out var pick) ? pick : Guid.Empty;
+        var membership = await memberships.OrderBy(m => m.TenantId == selected ? 0 : 1).ThenBy(m => m.CreatedAtUtc).ThenBy(m => m.TenantId)
+            .FirstOrDefaultAsync(cancellationToken);
         if (membership is null)
         {
             return CallerCheck.NoSuchTenant;
@@ -104,6 +105,44 @@ internal sealed class CallerResolver(
         return CallerCheck.Allowed;
     }
 
+    /// <summary>The tenants the signed-in user belongs to, oldest membership first (the UI's tenant switcher).</summary>
+    public async Task<IReadOnlyList<MembershipSummary>> ListMembershipsAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
+    {
+        if (await FindActiveUserAsync(principal, cancellationToken) is not { } user)
+        {
+            return [];
+        }
+
+        return await MembershipsOf(user.Id).OrderBy(m => m.CreatedAtUtc).ThenBy(m => m.TenantId)
+            .Select(m => new MembershipSummary(m.TenantId, m.Name, m.Slug, m.Role, m.Status))
+            .ToListAsync(cancellationToken);
+    }
+
+    // Memberships across tenants are the user's own; this is the one place that lists them, naming the filter it ignores.
+    private IQueryable<MembershipRow> MembershipsOf(Guid userId) =>
+        db.Memberships.IgnoreQueryFilters([TenantIsolation.FilterName])
+            .Where(m => m.UserId == userId)
+            .Join(db.Tenants, m => m.TenantId, t => t.Id, (m, t) => new MembershipRow
+            {
+                TenantId = m.TenantId, Role = m.Role, CreatedAtUtc = m.CreatedAtUtc, Slug = t.Slug, Name = t.Name, Status = t.Status,
+            });
+
+    // Member-initialised (not a positional record) so EF can translate filters and orderings on its properties.
+    private sealed class MembershipRow
+    {
+        public Guid TenantId { get; init; }
+
+        public TenantRole Role { get; init; }
+
+        public DateTime CreatedAtUtc { get; init; }
+
+        public required string Slug { get; init; }
+
+        public required string Name { get; init; }
+
+        public TenantStatus Status { get; init; }
+    }
+
     private async Task<(Guid Id, string? Email)?> FindActiveUserAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
@@ -122,6 +161,9 @@ internal sealed class CallerResolver(
         return (userId, user.Email);
     }
 }
+
+/// <summary>One of the user's tenants.</summary>
+public sealed record MembershipSummary(Guid TenantId, string Name, string Slug, TenantRole Role, TenantStatus Status);
 
 /// <summary>The outcome of <see cref="CallerResolver.CheckMemberAsync"/>.</summary>
 public enum CallerCheck
