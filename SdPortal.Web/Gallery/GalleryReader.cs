@@ -64,7 +64,7 @@ public sealed class GalleryReader(PortalDbContext db, ModelCatalog models)
                    join job in db.GenerationJobs.AsNoTracking() on image.JobId equals job.Id
                    join user in db.Users.AsNoTracking() on job.UserId equals user.Id into owners
                    from owner in owners.DefaultIfEmpty()
-                   select new Row(image, job, owner == null ? null : owner.Email);
+                   select new Row { Image = image, Job = job, OwnerEmail = owner == null ? null : owner.Email };
         return wholeTenant ? rows : rows.Where(r => r.Job.UserId == userId);
     }
 
@@ -73,5 +73,14 @@ public sealed class GalleryReader(PortalDbContext db, ModelCatalog models)
         r.Job.Prompt, r.Job.NegativePrompt, r.Job.Model, models.Entries.FirstOrDefault(m => m.Key == r.Job.Model)?.IsSynthetic ?? false,
         r.Job.Scheduler, r.Job.Steps, r.Job.GuidanceScale, r.Job.BatchSize, r.Image.SizeBytes, r.Image.CreatedAtUtc, r.OwnerEmail);
 
-    private sealed record Row(GeneratedImage Image, GenerationJob Job, string? OwnerEmail);
+    // Init properties, not a positional record: EF translates later operators (filters, ordering) over member
+    // initialisers, not over constructor arguments.
+    private sealed class Row
+    {
+        public required GeneratedImage Image { get; init; }
+
+        public required GenerationJob Job { get; init; }
+
+        public string? OwnerEmail { get; init; }
+    }
 }

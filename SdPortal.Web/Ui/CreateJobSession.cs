@@ -27,6 +27,7 @@ internal sealed partial class CreateJobSession(
     private IDisposable? _subscription;
     private CancellationTokenSource? _watch;
     private (DateTimeOffset At, int Step)? _firstStep;
+    private bool _disposed;
 
     /// <summary>Runs work on the circuit's dispatcher (the page's InvokeAsync); events arrive on other threads.</summary>
     public Func<Func<Task>, Task> Dispatch { get; set; } = work => work();
@@ -204,8 +205,15 @@ internal sealed partial class CreateJobSession(
         }
     }
 
+    /// <summary>Unsubscribes and stops polling; the page and the circuit's scope may both call it.</summary>
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         StopWatching();
         _lifetime.Cancel();
         _lifetime.Dispose();
