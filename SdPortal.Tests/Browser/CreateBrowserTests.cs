@@ -78,6 +78,45 @@ public sealed class CreateBrowserTests(BrowserFixture browser, ITestOutputHelper
         Assert.Equal((1, 1), (jobs, reservations));
     }
 
+    /// <summary>A reload mid-job rebuilds the running job from the server; Cancel then stops it and releases its credits.</summary>
+    [Fact]
+    public async Task ReloadWhileRunning_RebuildsTheJob_AndCancelStopsItAndReleasesTheCredits()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var portal = new PortalWebFactory(database, PortalWebFactory.GenerationSettings())
+        {
+            TestServices = TestEngines.Slow(TimeSpan.FromMilliseconds(150)),
+        };
+        portal.StartOnKestrel();
+        var owner = await portal.RegisterTenantAsync("Second Thoughts");
+        await using var session = await browser.Browser.NewContextAsync();
+        var page = await session.NewPageAsync();
+        await page.SignInAsync(portal, owner.Email, owner.Password);
+        await page.GotoInteractiveAsync(portal, "/create");
+        await page.FillAsync("#prompt", "a slow sunrise");
+        await ChooseSizeAsync(page, "256 × 256");
+        await page.FillAsync("#steps", "40");
+        await page.ClickAsync("#generate");
+        await Assertions.Expect(page.Locator("#job-card[data-status=running]")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+
+        // A dropped circuit or a reload: the new circuit finds the in-flight job and follows it from where it is.
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator(".mud-layout[data-interactive=true]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#job-card[data-status=running]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#job-step")).ToContainTextAsync("/ 40");
+        var stepText = (await page.Locator("#job-step").TextContentAsync())!;
+        var stepAtCancel = int.Parse(stepText.Split('/')[0].Replace("Step", string.Empty, StringComparison.Ordinal).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+        await page.ClickAsync("#job-cancel");
+        await Assertions.Expect(page.Locator("#job-ended")).ToContainTextAsync("Canceled", new() { Timeout = 30_000 });
+        var releases = await portal.LedgerEntriesAsync(owner.TenantId, CreditEntryKind.Release);
+        var captures = await portal.LedgerEntriesAsync(owner.TenantId, CreditEntryKind.Capture);
+        output.WriteLine($"Reload rebuilt the job at step {stepAtCancel}/40; after Cancel: releases = {releases}, captures = {captures}");
+        Assert.InRange(stepAtCancel, 1, 39);
+        Assert.Equal((1, 0), (releases, captures));
+        await Assertions.Expect(page.Locator("#job-cancel")).ToHaveCountAsync(0);
+    }
+
     private static async Task ChooseSizeAsync(IPage page, string size)
     {
         await page.Locator(".size-select").ClickAsync();

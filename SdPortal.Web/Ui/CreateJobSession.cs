@@ -71,7 +71,9 @@ internal sealed partial class CreateJobSession(
             if (await reader.FindInFlightAsync(caller.UserId, _lifetime.Token) is { } running)
             {
                 JobForm = CreateFormModel.FromJob(running, running.Seed);
-                Job = new JobView(running.Id, GenerationStatusNames.Of(running.Status), running.Step, running.Steps);
+                // The described job carries the live step (steps are kept in memory, not in the row) and queue place.
+                var now = await reader.DescribeAsync(running, _lifetime.Token);
+                Job = new JobView(running.Id, now.Status, now.Step, now.TotalSteps, now.QueuePosition, now.EstimatedStartSeconds, ModelIsSynthetic: now.ModelIsSynthetic);
             }
 
             return true;
