@@ -39,6 +39,7 @@ public static class GenerationExtensions
         builder.Services.AddSingleton<IJobGateway, PortalJobGateway>();
         builder.Services.AddSingleton<FairDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FairDispatcher>());
+        builder.Services.AddHostedService<StrandedJobSweeper>();
         builder.Services.AddScoped<GenerationSubmitter>();
         builder.Services.AddScoped<GenerationReader>();
         builder.Services.AddScoped<GenerationCanceller>();
