@@ -8,6 +8,9 @@ public interface IGenerationEngine
     /// <summary>The devices this process serves, e.g. ["cpu"].</summary>
     IReadOnlyList<string> Devices { get; }
 
+    /// <summary>What each device is doing now, for the operators' pool page.</summary>
+    IReadOnlyList<DeviceStatus> DescribeDevices();
+
     /// <summary>Generates <paramref name="request"/> with model <paramref name="modelKey"/>; progress as the pipeline reports it.</summary>
     /// <returns>The images and timings, and the device that ran them.</returns>
     Task<(GenerationResult Result, string Device)> GenerateAsync(

@@ -20,9 +20,14 @@ public static class InferenceEngineExtensions
         builder.Services.AddOptions<InferenceHostOptions>().BindConfiguration(InferenceHostOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ModelCatalog>();
+        builder.Services.AddSingleton<DeviceActivity>();
         builder.Services.AddSingleton<IGenerationEngine, OnnxGenerationEngine>();
         builder.Services.AddTransient<GenerationWork>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
+
+    /// <summary>Reports this process's devices to the portal while it runs generation jobs (<see cref="WorkerStatusReporter"/>).</summary>
+    public static IServiceCollection AddWorkerStatusReporting(this IServiceCollection services) =>
+        services.AddHostedService<WorkerStatusReporter>();
 }

@@ -10,18 +10,21 @@ namespace SdPortal.Inference.Engine;
 /// <summary>
 /// ONNX Runtime sessions opened once per model per device and kept for the life of the process (sessions are
 /// expensive; runs are cheap). Each job goes to the device running the fewest jobs; pipelines are per job.
+/// <see cref="DeviceActivity"/> counts jobs, steps and open models for the operators' pool page.
 /// </summary>
 public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
 {
     private readonly ModelCatalog _catalog;
     private readonly ILoggerFactory _loggers;
+    private readonly DeviceActivity _activity;
     private readonly ConcurrentDictionary<(string Model, string Device), Lazy<StableDiffusionModelFolder>> _models = new();
     private readonly ConcurrentDictionary<string, int> _active = new(StringComparer.Ordinal);
 
-    public OnnxGenerationEngine(ModelCatalog catalog, IOptions<InferenceHostOptions> host, ILoggerFactory loggers)
+    public OnnxGenerationEngine(ModelCatalog catalog, IOptions<InferenceHostOptions> host, DeviceActivity activity, ILoggerFactory loggers)
     {
         _catalog = catalog;
         _loggers = loggers;
+        _activity = activity;
         Devices = DeviceInventory.Resolve(host.Value.Devices, DeviceInventory.AvailableProviders());
         foreach (var device in Devices)
         {
@@ -37,14 +40,17 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
         var device = LeaseDevice();
         try
         {
+            using var running = _activity.BeginJob(device);
             var pipeline = new StableDiffusionPipeline(Open(modelKey, device), logger: _loggers.CreateLogger<StableDiffusionPipeline>());
-            return (await pipeline.GenerateAsync(request, progress, cancellationToken), device);
+            return (await pipeline.GenerateAsync(request, new StepCounter(_activity, device, progress), cancellationToken), device);
         }
         finally
         {
             _active.AddOrUpdate(device, 0, (_, n) => n - 1);
         }
     }
+
+    public IReadOnlyList<DeviceStatus> DescribeDevices() => [.. Devices.Select(_activity.Describe)];
 
     public void Dispose()
     {
@@ -62,7 +68,9 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
             LazyThreadSafetyMode.ExecutionAndPublication));
         try
         {
-            return model.Value;
+            var folder = model.Value;
+            _activity.ModelLoaded(device, modelKey);
+            return folder;
         }
         catch (Exception ex) when (ex is ModelLoadException or KeyNotFoundException or IOException)
         {
@@ -79,6 +87,16 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
             var device = Devices.MinBy(d => _active[d])!;
             _active[device]++;
             return device;
+        }
+    }
+
+    /// <summary>Counts each step for the device's rate, then passes the report on.</summary>
+    private sealed class StepCounter(DeviceActivity activity, string device, IProgress<GenerationProgress>? inner) : IProgress<GenerationProgress>
+    {
+        public void Report(GenerationProgress value)
+        {
+            activity.StepDone(device);
+            inner?.Report(value);
         }
     }
 }

@@ -31,7 +31,7 @@ public sealed partial class GenerationWork(IJobGateway gateway, IGenerationEngin
     public async Task RunAsync(Guid tenantId, Guid jobId, PerformContext? context, CancellationToken cancellationToken)
     {
         var job = new JobRef(tenantId, jobId);
-        var worker = $"{Environment.MachineName}/{Environment.ProcessId}";
+        var worker = WorkerIdentity.Name;
         if (await gateway.StartAsync(job, worker, cancellationToken) is not { } ticket)
         {
             LogNothingToDo(logger, jobId, tenantId);

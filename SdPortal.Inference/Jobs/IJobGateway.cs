@@ -1,3 +1,4 @@
+using SdPortal.Inference.Engine;
 using SdPortal.Inference.Pipeline;
 
 namespace SdPortal.Inference.Jobs;
@@ -27,6 +28,9 @@ public interface IJobGateway
 
     /// <summary>The worker gives the job back (shutdown or a transient error): it will run again; nothing is settled.</summary>
     Task AbandonAsync(JobRef job, string reason, CancellationToken cancellationToken);
+
+    /// <summary>A worker's periodic description of its devices, for the operators' pool page. Best effort, not per job.</summary>
+    Task ReportWorkerAsync(WorkerReport report, CancellationToken cancellationToken);
 }
 
 /// <summary>The ids a job carries: opaque to the engine, meaningful to the portal.</summary>
@@ -40,3 +44,6 @@ public sealed record JobProgress(int Step, int TotalSteps, byte[]? PreviewPng);
 
 /// <summary>A finished job's images and timings, and the device that ran it.</summary>
 public sealed record JobOutput(IReadOnlyList<GeneratedImage> Images, ulong Seed, GenerationTimings Timings, string Device);
+
+/// <summary>What a worker process serves: its name (as jobs record it) and each device's status.</summary>
+public sealed record WorkerReport(string WorkerName, IReadOnlyList<DeviceStatus> Devices);

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using SdPortal.Data;
 using SdPortal.Data.Credits;
@@ -48,5 +49,47 @@ public sealed class UsageTests
         Assert.Equal((tenant.Email, 1, 5L), (perUser.GetProperty("email").GetString(), perUser.GetProperty("jobs").GetInt32(),
             perUser.GetProperty("reservedCredits").GetInt64()));
         Assert.Equal(HttpStatusCode.BadRequest, inverted.StatusCode);
+        // The daily series: today's net movement (grant 100, reserve −5) and the end-of-day balance from a zero opening.
+        var today = Assert.Single(usage.GetProperty("daily").EnumerateArray());
+        Assert.Equal((DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), 95L, 95L),
+            (today.GetProperty("day").GetString(), today.GetProperty("netChange").GetInt64(), today.GetProperty("balance").GetInt64()));
+        Assert.Equal(0, usage.GetProperty("openingBalance").GetInt64());
+        // A window that starts after today's movements opens at the current balance and has no points.
+        var later = await PortalWebFactory.GetJsonAsync(owner, $"/api/v1/tenant/usage?from={DateTime.UtcNow.AddMinutes(1):O}&to={DateTime.UtcNow.AddDays(1):O}");
+        Assert.Equal((95L, 0), (later.GetProperty("openingBalance").GetInt64(), later.GetProperty("daily").GetArrayLength()));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AuditLog_IsPagedNewestFirst_FilteredByAction_AndForAdminsOnly(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var portal = new PortalWebFactory(database);
+        var (tenant, owner) = await portal.RegisterAndLoginAsync("Audited");
+        foreach (var name in new[] { "ada", "bob", "cy" })
+        {
+            await PortalWebFactory.InviteAsync(owner, $"{name}@audited.test");
+        }
+
+        var (_, member) = await portal.AddMemberAsync(owner, "dee@audited.test");
+
+        var first = await PortalWebFactory.GetJsonAsync(owner, "/api/v1/tenant/audit?limit=2&action=member.invited");
+        var cursor = first.GetProperty("nextCursor").GetString();
+        var second = await PortalWebFactory.GetJsonAsync(owner, $"/api/v1/tenant/audit?limit=2&action=member.invited&cursor={cursor}");
+        var credits = await PortalWebFactory.GetJsonAsync(owner, "/api/v1/tenant/audit?action=credits.");
+        var memberStatus = (await member.GetAsync(U("/api/v1/tenant/audit"))).StatusCode;
+        var badLimit = (await owner.GetAsync(U("/api/v1/tenant/audit?limit=0"))).StatusCode;
+
+        var details = first.GetProperty("entries").EnumerateArray().Concat(second.GetProperty("entries").EnumerateArray())
+            .Select(e => e.GetProperty("details").GetString()!).ToList();
+        // Four invitations (the member added last was invited too), newest first, across two pages.
+        Assert.Equal(4, details.Count);
+        Assert.StartsWith("dee@audited.test", details[0], StringComparison.Ordinal);
+        Assert.StartsWith("ada@audited.test", details[^1], StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("nextCursor").ValueKind);
+        Assert.All(first.GetProperty("entries").EnumerateArray(), e => Assert.Equal(tenant.Email, e.GetProperty("actorEmail").GetString()));
+        Assert.Equal(0, credits.GetProperty("entries").GetArrayLength());
+        Assert.Equal(HttpStatusCode.Forbidden, memberStatus);
+        Assert.Equal(HttpStatusCode.BadRequest, badLimit);
     }
 }

@@ -21,6 +21,8 @@ internal static class TestEngines
     {
         public IReadOnlyList<string> Devices => inner.Devices;
 
+        public IReadOnlyList<DeviceStatus> DescribeDevices() => inner.DescribeDevices();
+
         public Task<(GenerationResult Result, string Device)> GenerateAsync(
             string modelKey, GenerationRequest request, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken) =>
             inner.GenerateAsync(modelKey, request, new Progress(progress, perStep), cancellationToken);
@@ -43,6 +45,8 @@ internal sealed class FailingEngine(Func<Exception> error) : IGenerationEngine
     public int Runs => Volatile.Read(ref _runs);
 
     public IReadOnlyList<string> Devices => ["cpu"];
+
+    public IReadOnlyList<DeviceStatus> DescribeDevices() => [new DeviceStatus("cpu", [], 0, 0)];
 
     public Task<(GenerationResult Result, string Device)> GenerateAsync(
         string modelKey, GenerationRequest request, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)

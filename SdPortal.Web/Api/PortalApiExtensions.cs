@@ -21,6 +21,8 @@ public static class PortalApiExtensions
         builder.Services.AddScoped<CallerResolver>();
         builder.Services.AddScoped<RegistrationHandler>();
         builder.Services.AddScoped<ApiKeyService>();
+        builder.Services.AddScoped<TenantUsageReader>();
+        builder.Services.AddScoped<AuditLogReader>();
         builder.Services.AddScoped<InvitationAcceptanceHandler>();
         return builder;
     }

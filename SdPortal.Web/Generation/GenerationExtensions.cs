@@ -4,6 +4,7 @@ using SdPortal.Data;
 using SdPortal.Inference.Engine;
 using SdPortal.Inference.Jobs;
 using SdPortal.Web.Api.Access;
+using SdPortal.Web.Operators;
 
 namespace SdPortal.Web.Generation;
 
@@ -36,6 +37,8 @@ public static class GenerationExtensions
         builder.Services.AddSingleton<WorkerCapacity>();
         builder.Services.AddSingleton<JobSettlement>();
         builder.Services.AddSingleton<HubAccess>();
+        builder.Services.AddSingleton<WorkerPool>();
+        builder.Services.AddScoped<PoolOverviewReader>();
         builder.Services.AddSingleton<IJobGateway, PortalJobGateway>();
         builder.Services.AddSingleton<FairDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FairDispatcher>());

@@ -4,6 +4,7 @@ using SdPortal.Data.Generation;
 using SdPortal.Data.Tenancy;
 using SdPortal.Inference.Jobs;
 using SdPortal.Inference.Pipeline;
+using SdPortal.Web.Operators;
 
 namespace SdPortal.Web.Generation;
 
@@ -18,6 +19,7 @@ public sealed partial class PortalJobGateway(
     LiveProgress live,
     GenerationEvents events,
     FairDispatcher dispatcher,
+    WorkerPool pool,
     TimeProvider time,
     ILogger<PortalJobGateway> logger) : IJobGateway
 {
@@ -118,6 +120,12 @@ public sealed partial class PortalJobGateway(
         {
             await events.QueuedAsync(job.TenantId, job.JobId, new QueueSpot(0, 0));
         }
+    }
+
+    public Task ReportWorkerAsync(WorkerReport report, CancellationToken cancellationToken)
+    {
+        pool.Record(report);
+        return Task.CompletedTask;
     }
 
     private void AfterEnd(JobRef job)

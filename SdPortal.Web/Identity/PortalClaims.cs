@@ -12,6 +12,9 @@ public static class PortalClaims
     /// <summary>The tenant an API key belongs to.</summary>
     public const string TenantId = "sdportal:tenant";
 
+    /// <summary>The tenant a browser user picked in the switcher (a preference kept in the sign-in cookie).</summary>
+    public const string SelectedTenant = "sdportal:selected_tenant";
+
     /// <summary>The API key that authenticated the request.</summary>
     public const string ApiKeyId = "sdportal:api_key";
 }

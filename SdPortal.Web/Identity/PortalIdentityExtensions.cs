@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
@@ -54,7 +55,20 @@ public static class PortalIdentityExtensions
             o.Events.OnRedirectToAccessDenied = ctx => AnswerApiOrRedirect(ctx, StatusCodes.Status403Forbidden);
         });
         // Circuits and cookies re-check the security stamp every minute; the API checks user and tenant on every request.
-        builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        // The stamp check rebuilds the principal from the database; the switcher's tenant choice travels over.
+        builder.Services.Configure<SecurityStampValidatorOptions>(o =>
+        {
+            o.ValidationInterval = TimeSpan.FromMinutes(1);
+            o.OnRefreshingPrincipal = ctx =>
+            {
+                if (ctx.CurrentPrincipal?.FindFirst(PortalClaims.SelectedTenant) is { } selected && ctx.NewPrincipal?.Identity is ClaimsIdentity identity)
+                {
+                    identity.AddClaim(new Claim(PortalClaims.SelectedTenant, selected.Value));
+                }
+
+                return Task.CompletedTask;
+            };
+        });
         builder.Services.AddAuthorization();
 
         builder.Services.AddRateLimiter(o =>

@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.Options;
 using SdPortal.Data;
+using SdPortal.Inference.Engine;
 using SdPortal.Inference.Jobs;
 
 namespace SdPortal.Web.Jobs;
@@ -34,6 +35,7 @@ public static class JobStorageExtensions
                 // Retries wait in the scheduled set; the default 15 s poll would add up to 15 s to each retry delay.
                 options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             });
+            builder.Services.AddWorkerStatusReporting();
         }
 
         return builder;

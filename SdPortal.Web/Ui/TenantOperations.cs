@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
 using SdPortal.Web.Api.Access;
 
@@ -5,22 +6,52 @@ namespace SdPortal.Web.Ui;
 
 /// <summary>
 /// Runs one UI operation for the circuit's user: a fresh DI scope (one DbContext per operation, never one per circuit),
-/// the same member check as the API on every call — so a disabled user or suspended tenant is refused at the very next
-/// operation (R21) rather than at the next 30-minute revalidation — and the scope's tenant set from it.
+/// the same member (or operator) check as the API on every call — so a disabled user or suspended tenant is refused at
+/// the very next operation (R21) rather than at the next 30-minute revalidation — and the scope's tenant set from it.
 /// </summary>
 internal sealed class TenantOperations(IServiceScopeFactory scopes, AuthenticationStateProvider authentication)
 {
-    public async Task<T> RunAsync<T>(Func<IServiceProvider, PortalCaller, Task<T>> operation, CancellationToken cancellationToken = default)
+    public Task<T> RunAsync<T>(Func<IServiceProvider, PortalCaller, Task<T>> operation, CancellationToken cancellationToken = default) =>
+        RunCheckedAsync((resolver, user) => resolver.CheckMemberAsync(user, null, cancellationToken), operation);
+
+    /// <summary>Runs <paramref name="operation"/> for an operator (<c>Portal:Operators</c>) only.</summary>
+    public Task<T> RunAsOperatorAsync<T>(Func<IServiceProvider, Task<T>> operation, CancellationToken cancellationToken = default) =>
+        RunCheckedAsync((resolver, user) => resolver.CheckOperatorAsync(user, cancellationToken), (services, _) => operation(services));
+
+    /// <summary>Whether the circuit's user is an operator now (to show the operators' links; each page checks again).</summary>
+    public async Task<bool> IsOperatorAsync(CancellationToken cancellationToken = default)
+    {
+        var state = await authentication.GetAuthenticationStateAsync();
+        if (state.User.Identity?.IsAuthenticated != true)
+        {
+            return false;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CallerResolver>().CheckOperatorAsync(state.User, cancellationToken) == CallerCheck.Allowed;
+    }
+
+    /// <summary>The user's tenants (for the switcher); empty when the session has ended.</summary>
+    public async Task<IReadOnlyList<MembershipSummary>> ListMembershipsAsync(CancellationToken cancellationToken = default)
     {
         var state = await authentication.GetAuthenticationStateAsync();
         await using var scope = scopes.CreateAsyncScope();
-        var check = await scope.ServiceProvider.GetRequiredService<CallerResolver>().CheckMemberAsync(state.User, null, cancellationToken);
-        if (check != CallerCheck.Allowed)
+        return await scope.ServiceProvider.GetRequiredService<CallerResolver>().ListMembershipsAsync(state.User, cancellationToken);
+    }
+
+    private async Task<T> RunCheckedAsync<T>(
+        Func<CallerResolver, ClaimsPrincipal, Task<CallerCheck>> check, Func<IServiceProvider, PortalCaller, Task<T>> operation)
+    {
+        var state = await authentication.GetAuthenticationStateAsync();
+        await using var scope = scopes.CreateAsyncScope();
+        var outcome = await check(scope.ServiceProvider.GetRequiredService<CallerResolver>(), state.User);
+        if (outcome != CallerCheck.Allowed)
         {
-            throw new PortalAccessException(check switch
+            throw new PortalAccessException(outcome switch
             {
                 CallerCheck.TenantSuspended => "This tenant is suspended.",
                 CallerCheck.NoSuchTenant => "You are no longer a member of this tenant.",
+                CallerCheck.NotOperator => "Operators only.",
                 _ => "Your session has ended: please sign in again.",
             });
         }

@@ -44,10 +44,7 @@ internal sealed class CallerResolver(
         }
 
         var requested = principal.FindFirstValue(PortalClaims.TenantId) ?? requestedTenant;
-        // Memberships across tenants are the user's own; this is the one place that lists them, naming the filter it ignores.
-        var memberships = db.Memberships.IgnoreQueryFilters([TenantIsolation.FilterName])
-            .Where(m => m.UserId == user.Id)
-            .Join(db.Tenants, m => m.TenantId, t => t.Id, (m, t) => new { m.TenantId, m.Role, m.CreatedAtUtc, t.Slug, t.Status });
+        var memberships = MembershipsOf(user.Id);
         if (!string.IsNullOrWhiteSpace(requested))
         {
             memberships = Guid.TryParse(requested, out var id)
@@ -55,7 +52,11 @@ internal sealed class CallerResolver(
                 : memberships.Where(m => m.Slug == requested);
         }
 
-        var membership = await memberships.OrderBy(m => m.CreatedAtUtc).ThenBy(m => m.TenantId).FirstOrDefaultAsync(cancellationToken);
+        // The tenant picked in the UI's switcher is a preference, not a pin: if that membership is gone the user lands
+        // in their first tenant instead of being locked out until they sign in again.
+        var selected = Guid.TryParse(principal.FindFirstValue(PortalClaims.SelectedTenant), out var pick) ? pick : Guid.Empty;
+        var membership = await memberships.OrderBy(m => m.TenantId == selected ? 0 : 1).ThenBy(m => m.CreatedAtUtc).ThenBy(m => m.TenantId)
+            .FirstOrDefaultAsync(cancellationToken);
         if (membership is null)
         {
             return CallerCheck.NoSuchTenant;
@@ -73,20 +74,73 @@ internal sealed class CallerResolver(
 
     public async Task<IResult?> ResolveOperatorAsync(HttpContext http)
     {
-        if (await FindActiveUserAsync(http.User, http.RequestAborted) is not { } user)
+        return await CheckOperatorAsync(http.User, http.RequestAborted) switch
         {
-            return ApiProblems.Unauthorized();
+            CallerCheck.Allowed => null,
+            CallerCheck.Unauthenticated => ApiProblems.Unauthorized(),
+            _ => ApiProblems.Forbidden("Operators only."),
+        };
+    }
+
+    /// <summary>
+    /// The operator check shared by the API, the dashboard and the UI's circuits: an active user whose email is in
+    /// <c>Portal:Operators</c>, signed in as themselves (never by API key). Anyone else signed in is
+    /// <see cref="CallerCheck.NotOperator"/>.
+    /// </summary>
+    public async Task<CallerCheck> CheckOperatorAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
+    {
+        if (await FindActiveUserAsync(principal, cancellationToken) is not { } user)
+        {
+            return CallerCheck.Unauthenticated;
         }
 
-        var isOperator = http.User.FindFirstValue(PortalClaims.ApiKeyId) is null
+        var isOperator = principal.FindFirstValue(PortalClaims.ApiKeyId) is null
                          && portal.CurrentValue.Operators.Contains(user.Email ?? string.Empty, StringComparer.OrdinalIgnoreCase);
         if (!isOperator)
         {
-            return ApiProblems.Forbidden("Operators only.");
+            return CallerCheck.NotOperator;
         }
 
         caller.SetOperator(user.Id);
-        return null;
+        return CallerCheck.Allowed;
+    }
+
+    /// <summary>The tenants the signed-in user belongs to, oldest membership first (the UI's tenant switcher).</summary>
+    public async Task<IReadOnlyList<MembershipSummary>> ListMembershipsAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
+    {
+        if (await FindActiveUserAsync(principal, cancellationToken) is not { } user)
+        {
+            return [];
+        }
+
+        return await MembershipsOf(user.Id).OrderBy(m => m.CreatedAtUtc).ThenBy(m => m.TenantId)
+            .Select(m => new MembershipSummary(m.TenantId, m.Name, m.Slug, m.Role, m.Status))
+            .ToListAsync(cancellationToken);
+    }
+
+    // Memberships across tenants are the user's own; this is the one place that lists them, naming the filter it ignores.
+    private IQueryable<MembershipRow> MembershipsOf(Guid userId) =>
+        db.Memberships.IgnoreQueryFilters([TenantIsolation.FilterName])
+            .Where(m => m.UserId == userId)
+            .Join(db.Tenants, m => m.TenantId, t => t.Id, (m, t) => new MembershipRow
+            {
+                TenantId = m.TenantId, Role = m.Role, CreatedAtUtc = m.CreatedAtUtc, Slug = t.Slug, Name = t.Name, Status = t.Status,
+            });
+
+    // Member-initialised (not a positional record) so EF can translate filters and orderings on its properties.
+    private sealed class MembershipRow
+    {
+        public Guid TenantId { get; init; }
+
+        public TenantRole Role { get; init; }
+
+        public DateTime CreatedAtUtc { get; init; }
+
+        public required string Slug { get; init; }
+
+        public required string Name { get; init; }
+
+        public TenantStatus Status { get; init; }
     }
 
     private async Task<(Guid Id, string? Email)?> FindActiveUserAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
@@ -108,6 +162,9 @@ internal sealed class CallerResolver(
     }
 }
 
+/// <summary>One of the user's tenants.</summary>
+public sealed record MembershipSummary(Guid TenantId, string Name, string Slug, TenantRole Role, TenantStatus Status);
+
 /// <summary>The outcome of <see cref="CallerResolver.CheckMemberAsync"/>.</summary>
 public enum CallerCheck
 {
@@ -115,6 +172,7 @@ public enum CallerCheck
     Unauthenticated,
     NoSuchTenant,
     TenantSuspended,
+    NotOperator,
 }
 
 /// <summary>Lets a request through only for an active member of an active tenant; sets the tenant.</summary>

@@ -19,7 +19,16 @@ public sealed record LedgerTotal(CreditEntryKind Kind, int Entries, long Amount)
 
 public sealed record UserUsage(Guid UserId, string? Email, int Jobs, long ReservedCredits);
 
-public sealed record UsageResponse(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<LedgerTotal> Ledger, IReadOnlyList<UserUsage> JobsPerUser);
+/// <summary>One UTC day of the ledger: the net change and the balance at its end.</summary>
+public sealed record DailyBalance(DateOnly Day, long NetChange, long Balance);
+
+public sealed record UsageResponse(
+    DateTimeOffset From,
+    DateTimeOffset To,
+    IReadOnlyList<LedgerTotal> Ledger,
+    IReadOnlyList<UserUsage> JobsPerUser,
+    long OpeningBalance,
+    IReadOnlyList<DailyBalance> Daily);
 
 /// <summary>The caller's tenant: its profile, credits and limits, and a usage summary from the ledger.</summary>
 internal static class TenantEndpoints
@@ -29,38 +38,44 @@ internal static class TenantEndpoints
         var tenant = api.MapGroup("/tenant").WithTags("Tenant");
         tenant.MapGet(string.Empty, GetAsync);
         tenant.MapGet("/usage", UsageAsync);
+        tenant.MapGet("/audit", AuditAsync);
     }
 
-    private static async Task<IResult> GetAsync(PortalDbContext db, PortalCaller caller, CancellationToken ct)
+    private static async Task<IResult> GetAsync(PortalDbContext db, PortalCaller caller, CancellationToken ct) =>
+        TypedResults.Ok(await DescribeAsync(db, caller, ct));
+
+    /// <summary>The caller's tenant with its credits and limits (the API's GET and the tenant page).</summary>
+    internal static async Task<TenantResponse> DescribeAsync(PortalDbContext db, PortalCaller caller, CancellationToken ct)
     {
         var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == caller.TenantId, ct);
         var limits = await db.TenantLimits.AsNoTracking().SingleAsync(ct);
-        return TypedResults.Ok(new TenantResponse(tenant.Id, tenant.Name, tenant.Slug, tenant.Plan, limits.CreditBalance, LimitsResponse.From(limits)));
+        return new TenantResponse(tenant.Id, tenant.Name, tenant.Slug, tenant.Plan, limits.CreditBalance, LimitsResponse.From(limits));
     }
 
     private static async Task<IResult> UsageAsync(
-        DateTimeOffset? from, DateTimeOffset? to, PortalDbContext db, TimeProvider time, CancellationToken ct)
+        DateTimeOffset? from, DateTimeOffset? to, TenantUsageReader usage, TimeProvider time, CancellationToken ct)
     {
         var end = to ?? time.GetUtcNow();
         var start = from ?? end.AddDays(-30);
-        if (start >= end)
+        var errors = new FieldErrors()
+            .Require(start < end, "from", "'from' must be before 'to'.")
+            .Require(end - start <= TenantUsageReader.MaxWindow, "from", "Ask for at most 366 days at a time.");
+        return errors.Any ? errors.ToResult() : TypedResults.Ok(await usage.ReadAsync(start, end, ct));
+    }
+
+    private static async Task<IResult> AuditAsync(
+        Guid? cursor, int? limit, string? action, AuditLogReader audit, PortalCaller caller, CancellationToken ct)
+    {
+        if (!caller.IsAdmin)
         {
-            return new FieldErrors().Require(false, "from", "'from' must be before 'to'.").ToResult();
+            return ApiProblems.Forbidden(AuditAdminsOnly);
         }
 
-        var (startUtc, endUtc) = (start.UtcDateTime, end.UtcDateTime);
-        var ledger = await db.CreditLedger.Where(e => e.CreatedAtUtc >= startUtc && e.CreatedAtUtc < endUtc)
-            .GroupBy(e => e.Kind)
-            .Select(g => new LedgerTotal(g.Key, g.Count(), g.Sum(e => e.Amount)))
-            .ToListAsync(ct);
-        var jobs = await db.GenerationJobs.Where(j => j.CreatedAtUtc >= startUtc && j.CreatedAtUtc < endUtc)
-            .GroupBy(j => j.UserId)
-            .Select(g => new { UserId = g.Key, Jobs = g.Count(), Credits = g.Sum(j => j.ReservedCredits) })
-            .ToListAsync(ct);
-        var userIds = jobs.Select(j => j.UserId).ToList();
-        var emails = await db.Users.Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Email, ct);
-        var perUser = jobs.Select(j => new UserUsage(j.UserId, emails.GetValueOrDefault(j.UserId), j.Jobs, j.Credits))
-            .OrderByDescending(u => u.Jobs).ToList();
-        return TypedResults.Ok(new UsageResponse(start, end, [.. ledger.OrderBy(l => l.Kind)], perUser));
+        var pageSize = limit ?? AuditLogReader.DefaultPageSize;
+        var errors = new FieldErrors().Require(pageSize is >= 1 and <= AuditLogReader.MaxPageSize, "limit", $"Use 1 to {AuditLogReader.MaxPageSize}.");
+        return errors.Any ? errors.ToResult() : TypedResults.Ok(await audit.PageAsync(cursor, pageSize, action, ct));
     }
+
+    /// <summary>Why a plain member cannot read the audit log.</summary>
+    public const string AuditAdminsOnly = "Only owners and admins read the audit log.";
 }

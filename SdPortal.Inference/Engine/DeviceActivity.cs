@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+
+namespace SdPortal.Inference.Engine;
+
+/// <summary>
+/// Counts what each device does (jobs running, steps finished, models opened) so a worker can describe itself to the
+/// operators. Cheap and lock-light: the denoising thread records a step with one enqueue.
+/// </summary>
+public sealed class DeviceActivity(TimeProvider time)
+{
+    /// <summary>The window over which <see cref="DeviceStatus.StepsPerSecond"/> is measured.</summary>
+    public static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(10);
+
+    private readonly ConcurrentDictionary<string, Counters> _devices = new(StringComparer.Ordinal);
+
+    /// <summary>Marks a job running on <paramref name="device"/> until the returned handle is disposed.</summary>
+    public IDisposable BeginJob(string device)
+    {
+        var counters = For(device);
+        Interlocked.Increment(ref counters.JobsRunning);
+        return new JobLease(counters);
+    }
+
+    /// <summary>Records a finished denoising step (of one job, whatever its batch) on <paramref name="device"/>.</summary>
+    public void StepDone(string device)
+    {
+        var counters = For(device);
+        counters.Steps.Enqueue(time.GetTimestamp());
+        Prune(counters);
+    }
+
+    /// <summary>Records that <paramref name="model"/> has open sessions on <paramref name="device"/>.</summary>
+    public void ModelLoaded(string device, string model) => For(device).Models.TryAdd(model, 0);
+
+    /// <summary>Records that <paramref name="model"/>'s sessions on <paramref name="device"/> were closed.</summary>
+    public void ModelUnloaded(string device, string model) => For(device).Models.TryRemove(model, out _);
+
+    /// <summary>What <paramref name="device"/> is doing now; memory only for the CPU (the process's working set).</summary>
+    public DeviceStatus Describe(string device)
+    {
+        var counters = For(device);
+        Prune(counters);
+        var rate = counters.Steps.Count / RateWindow.TotalSeconds;
+        var models = counters.Models.Keys.Order(StringComparer.Ordinal).ToList();
+        var running = Volatile.Read(ref counters.JobsRunning);
+        return device == "cpu"
+            ? new DeviceStatus(device, models, running, rate, Environment.WorkingSet, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes)
+            : new DeviceStatus(device, models, running, rate);
+    }
+
+    private void Prune(Counters counters)
+    {
+        var now = time.GetTimestamp();
+        while (counters.Steps.TryPeek(out var oldest) && time.GetElapsedTime(oldest, now) > RateWindow)
+        {
+            counters.Steps.TryDequeue(out _);
+        }
+    }
+
+    private Counters For(string device) => _devices.GetOrAdd(device, _ => new Counters());
+
+    private sealed class Counters
+    {
+        public readonly ConcurrentQueue<long> Steps = new();
+        public readonly ConcurrentDictionary<string, byte> Models = new(StringComparer.Ordinal);
+        public int JobsRunning;
+    }
+
+    private sealed class JobLease(Counters counters) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                Interlocked.Decrement(ref counters.JobsRunning);
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using SdPortal.Data;
+using SdPortal.Data.Generation;
+using SdPortal.Data.Tenancy;
+using SdPortal.Inference.Jobs;
+
+namespace SdPortal.Web.Operators;
+
+/// <summary>What the operators' GPU pool page shows: the workers and their devices, and each tenant's queue.</summary>
+/// <param name="Workers">Workers heard from recently, with their devices (see <see cref="WorkerPool"/>).</param>
+/// <param name="Servers">Hangfire servers listening on the generation queue, with their worker counts.</param>
+/// <param name="Tenants">Tenants with queued or in-flight jobs, busiest first.</param>
+/// <param name="EnqueuedInHangfire">Jobs handed to Hangfire and not yet fetched by a worker.</param>
+public sealed record PoolOverview(
+    IReadOnlyList<ReportedWorker> Workers,
+    IReadOnlyList<GenerationServer> Servers,
+    IReadOnlyList<TenantQueueDepth> Tenants,
+    long EnqueuedInHangfire);
+
+/// <summary>A Hangfire server serving generation jobs.</summary>
+public sealed record GenerationServer(string Name, int WorkerCount, DateTime? HeartbeatUtc);
+
+/// <summary>One tenant's share of the queue.</summary>
+public sealed record TenantQueueDepth(Guid TenantId, string Name, int Queued, int InFlight, int MaxConcurrentJobs);
+
+/// <summary>
+/// Reads <see cref="PoolOverview"/>. The queue depth is the one operator view across tenants, so it names the tenant
+/// filter it ignores, and reads counts only — never a tenant's prompts.
+/// </summary>
+public sealed class PoolOverviewReader(PortalDbContext db, WorkerPool workers, JobStorage storage)
+{
+    public async Task<PoolOverview> ReadAsync(CancellationToken cancellationToken)
+    {
+        var counts = await db.GenerationJobs.IgnoreQueryFilters([TenantIsolation.FilterName]).AsNoTracking()
+            .Where(j => j.Status == GenerationJobStatus.Queued || j.Status == GenerationJobStatus.Dispatched || j.Status == GenerationJobStatus.Running)
+            .GroupBy(j => j.TenantId)
+            .Select(g => new
+            {
+                TenantId = g.Key,
+                Queued = g.Count(j => j.Status == GenerationJobStatus.Queued),
+                InFlight = g.Count(j => j.Status != GenerationJobStatus.Queued),
+            })
+            .ToListAsync(cancellationToken);
+        var ids = counts.Select(c => c.TenantId).ToList();
+        var tenants = await db.Tenants.AsNoTracking().Where(t => ids.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Name, cancellationToken);
+        var limits = await db.TenantLimits.IgnoreQueryFilters([TenantIsolation.FilterName]).AsNoTracking()
+            .Where(l => ids.Contains(l.TenantId)).ToDictionaryAsync(l => l.TenantId, l => l.MaxConcurrentJobs, cancellationToken);
+        var depths = counts
+            .Select(c => new TenantQueueDepth(c.TenantId, tenants.GetValueOrDefault(c.TenantId, "?"), c.Queued, c.InFlight, limits.GetValueOrDefault(c.TenantId)))
+            .OrderByDescending(d => d.Queued + d.InFlight).ThenBy(d => d.Name, StringComparer.Ordinal)
+            .ToList();
+
+        var monitoring = storage.GetMonitoringApi();
+        var servers = monitoring.Servers()
+            .Where(s => s.Queues.Contains(GenerationWork.Queue))
+            .Select(s => new GenerationServer(s.Name, s.WorkersCount, s.Heartbeat))
+            .OrderBy(s => s.Name, StringComparer.Ordinal)
+            .ToList();
+        return new PoolOverview(workers.Current(), servers, depths, monitoring.EnqueuedCount(GenerationWork.Queue));
+    }
+}
