@@ -17,9 +17,10 @@ public static class InferenceHostExtensions
 
     /// <summary>
     /// Adds the engine, <see cref="InferenceJobsOptions"/> (validated on start), the <see cref="HttpJobGateway"/> to the
-    /// web node and a Hangfire server on the PostgreSQL storage that serves only the <see cref="GenerationWork.Queue"/>
-    /// queue with <c>Jobs:WorkersPerDevice</c> workers per device. On SIGTERM the server stops fetching, running jobs see
-    /// their token cancelled, hand themselves back (<see cref="IJobGateway.AbandonAsync"/>) and Hangfire re-queues them.
+    /// web node, a Hangfire server on the PostgreSQL storage that serves only the <see cref="GenerationWork.Queue"/>
+    /// queue with <c>Jobs:WorkersPerDevice</c> workers per device, and the periodic device report for the operators.
+    /// On SIGTERM the server stops fetching, running jobs see their token cancelled, hand themselves back
+    /// (<see cref="IJobGateway.AbandonAsync"/>) and Hangfire re-queues them.
     /// </summary>
     public static IHostApplicationBuilder AddInferenceHost(this IHostApplicationBuilder builder)
     {
@@ -50,6 +51,7 @@ public static class InferenceHostExtensions
                 TimeSpan.FromMilliseconds(jobs.QueuePollMilliseconds), TimeSpan.FromSeconds(jobs.InvisibilityTimeoutSeconds));
         });
         builder.Services.AddHangfire(configuration => configuration.UsePortalConventions());
+        builder.Services.AddWorkerStatusReporting();
         builder.Services.AddHangfireServer((services, options) =>
         {
             var jobs = services.GetRequiredService<IOptions<InferenceJobsOptions>>().Value;

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using SdPortal.Data.Generation;
 using SdPortal.Tests.Support;
+using SdPortal.Web.Operators;
 using Xunit.Abstractions;
 
 namespace SdPortal.Tests.Generation;
@@ -104,6 +106,9 @@ public sealed class InferenceHostTests(ITestOutputHelper output)
         Assert.True(exited, $"The host did not stop after SIGTERM:\n{stopping.Output}");
         Assert.Equal((survivor.WorkerName, 2), (job.WorkerName, job.Attempts));
         Assert.Equal((1, 0, 1), after);
+        // The host's periodic device report reached the operators' pool over the same internal API.
+        var reported = Assert.Single(cluster.Portal.Services.GetRequiredService<WorkerPool>().Current(), w => w.Report.WorkerName == survivor.WorkerName);
+        Assert.Equal("cpu", Assert.Single(reported.Report.Devices).Device);
     }
 
     private static async Task<List<GenerationJob>> WaitForJobsAsync(

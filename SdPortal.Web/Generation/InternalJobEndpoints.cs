@@ -5,8 +5,8 @@ using SdPortal.Inference.Jobs.Remote;
 namespace SdPortal.Web.Generation;
 
 /// <summary>
-/// <c>/internal/jobs/{tenantId}/{jobId}/…</c>: the inference hosts' side of <see cref="IJobGateway"/>, forwarded to the
-/// portal's own gateway, so a job settles the same way whichever process ran it. Guarded by
+/// <c>/internal/jobs/{tenantId}/{jobId}/…</c> and <c>/internal/workers/report</c>: the inference hosts' side of
+/// <see cref="IJobGateway"/>, forwarded to the portal's own gateway, so a job settles the same way whichever process ran it. Guarded by
 /// <see cref="HostTokenMiddleware"/>; every call is idempotent by job, so a host may retry any of them.
 /// </summary>
 internal static class InternalJobEndpoints
@@ -21,6 +21,13 @@ internal static class InternalJobEndpoints
         job.MapPost(InternalJobApi.Fail, FailAsync);
         job.MapPost(InternalJobApi.Cancelled, CancelledAsync);
         job.MapPost(InternalJobApi.Abandon, AbandonAsync);
+        app.MapPost(InternalJobApi.WorkerReportRoute, ReportWorkerAsync).ExcludeFromDescription();
+    }
+
+    private static async Task<NoContent> ReportWorkerAsync(WorkerReport report, IJobGateway gateway, CancellationToken ct)
+    {
+        await gateway.ReportWorkerAsync(report, ct);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<JobTicketBody>, NoContent>> StartAsync(

@@ -54,10 +54,20 @@ public sealed class HttpJobGateway(HttpClient http) : IJobGateway
         using var _ = await PostAsync(job, InternalJobApi.Abandon, new ReasonBody(reason), retry: true, cancellationToken);
     }
 
-    private async Task<HttpResponseMessage> PostAsync<T>(JobRef job, string action, T? body, bool retry, CancellationToken cancellationToken)
+    public async Task ReportWorkerAsync(WorkerReport report, CancellationToken cancellationToken)
+    {
+        // Not retried: the next report follows in a few seconds and supersedes this one.
+        using var _ = await PostAsync(InternalJobApi.WorkerReportRoute.TrimStart('/'), $"the report of {report.WorkerName}", report, retry: false, cancellationToken);
+    }
+
+    private Task<HttpResponseMessage> PostAsync<T>(JobRef job, string action, T? body, bool retry, CancellationToken cancellationToken)
+        where T : class =>
+        PostAsync(InternalJobApi.JobPath(job, action), $"{action} of job {job.JobId}", body, retry, cancellationToken);
+
+    private async Task<HttpResponseMessage> PostAsync<T>(string path, string what, T? body, bool retry, CancellationToken cancellationToken)
         where T : class
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, InternalJobApi.JobPath(job, action))
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
             Content = body is null ? null : JsonContent.Create(body, options: Json),
         };
@@ -70,7 +80,7 @@ public sealed class HttpJobGateway(HttpClient http) : IJobGateway
         catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             // HttpClient.Timeout: callers treat a slow portal like an unreachable one, not like a cancelled job.
-            throw new TimeoutException($"The portal did not answer {action} of job {job.JobId} in time.", ex);
+            throw new TimeoutException($"The portal did not answer {what} in time.", ex);
         }
 
         if (!response.IsSuccessStatusCode)
@@ -79,8 +89,8 @@ public sealed class HttpJobGateway(HttpClient http) : IJobGateway
             response.Dispose();
             throw new HttpRequestException(
                 status is HttpStatusCode.Unauthorized or HttpStatusCode.NotFound
-                    ? $"The portal refused {action} of job {job.JobId} ({(int)status}): check Jobs:HostToken on both sides."
-                    : $"The portal answered {action} of job {job.JobId} with {(int)status}.",
+                    ? $"The portal refused {what} ({(int)status}): check Jobs:HostToken on both sides."
+                    : $"The portal answered {what} with {(int)status}.",
                 null, status);
         }
 
