@@ -11,7 +11,7 @@ public sealed class OperatorPoolBrowserTests(BrowserFixture browser)
     private const string OperatorEmail = "pool-operator@example.test";
 
     [Fact]
-    public async Task Operator_SeesTheWorkersDevicesAndEachTenantsQueue_AndAMemberIsRefused()
+    public async Task Operator_SeesTheWorkersDevicesAndEachTenantsQueue_AndAMemberIsRefusedHereAndAtTheDashboard()
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var portal = new PortalWebFactory(database, PortalWebFactory.GenerationSettings(workers: 1, ("Portal:Operators:0", OperatorEmail)))
@@ -49,5 +49,12 @@ public sealed class OperatorPoolBrowserTests(BrowserFixture browser)
         await Assertions.Expect(memberPage.Locator("#pool-refused")).ToContainTextAsync("Operators only");
         await Assertions.Expect(memberPage.Locator("#pool-tenants")).ToHaveCountAsync(0);
         await Assertions.Expect(memberPage.Locator("#nav-pool")).ToHaveCountAsync(0);
+        // The jobs dashboard refuses the signed-in non-operator outright (a bodiless 403, which Chromium will not render as
+        // a page, so the request goes through the browser context's own client with its cookies), and lets the operator in.
+        var dashboard = await memberSession.APIRequest.GetAsync(portal.Url("/hangfire"));
+        Assert.Equal(403, dashboard.Status);
+        var operatorDashboard = await page.GotoAsync(portal.Url("/hangfire"));
+        Assert.Equal(200, operatorDashboard!.Status);
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("SdPortal jobs");
     }
 }

@@ -15,7 +15,13 @@ public sealed class CapturedEmails : IEmailSender<PortalUser>
         return Task.CompletedTask;
     }
 
-    public Task SendPasswordResetLinkAsync(PortalUser user, string email, string resetLink) => Task.CompletedTask;
+    public ConcurrentQueue<(string Email, string Link)> PasswordResetLinks { get; } = new();
+
+    public Task SendPasswordResetLinkAsync(PortalUser user, string email, string resetLink)
+    {
+        PasswordResetLinks.Enqueue((email, resetLink));
+        return Task.CompletedTask;
+    }
 
     public Task SendPasswordResetCodeAsync(PortalUser user, string email, string resetCode) => Task.CompletedTask;
 }

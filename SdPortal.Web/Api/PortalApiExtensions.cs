@@ -24,6 +24,7 @@ public static class PortalApiExtensions
         builder.Services.AddScoped<TenantUsageReader>();
         builder.Services.AddScoped<AuditLogReader>();
         builder.Services.AddScoped<InvitationAcceptanceHandler>();
+        builder.Services.AddScoped<PasswordResetHandler>();
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using SdPortal.Web.Api;
 using SdPortal.Web.Api.Access;
 
@@ -19,6 +20,22 @@ internal static class GenerationEndpoints
         generations.MapGet(string.Empty, ListAsync);
         generations.MapGet("/{id:guid}", GetAsync);
         generations.MapPost("/{id:guid}/cancel", CancelAsync);
+        generations.MapGet("/{id:guid}/preview", PreviewAsync);
+    }
+
+    /// <summary>
+    /// The running job's latest preview (a PNG of at most 64 px) as this web node received it; 404 when it has none.
+    /// Pages show it as an image URL with the step as a cache-buster, so no image bytes travel over a circuit.
+    /// </summary>
+    private static async Task<IResult> PreviewAsync(Guid id, GenerationReader reader, LivePreviews previews, PortalCaller caller, HttpContext http, CancellationToken ct)
+    {
+        if (await reader.FindAsync(id, caller.UserId, caller.IsAdmin, ct) is null || previews.Find(id) is not { } preview)
+        {
+            return ApiProblems.NotFound();
+        }
+
+        http.Response.Headers.CacheControl = "private, no-store";
+        return TypedResults.File(preview.Png, "image/png");
     }
 
     private static Ok<CostResponse> Cost(int? width, int? height, int? steps, int? batchSize, GenerationCost cost) =>
@@ -27,13 +44,19 @@ internal static class GenerationEndpoints
             "batchSize × max(1, ⌈width × height × steps ÷ Generation:PixelStepsPerCredit⌉); the default makes one 512×512 image of 20 steps cost 1 credit"));
 
     private static async Task<IResult> SubmitAsync(
-        SubmitGenerationRequest body, GenerationSubmitter submitter, PortalCaller caller, HttpContext http, CancellationToken ct)
+        SubmitGenerationRequest body,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        GenerationSubmitter submitter,
+        PortalCaller caller,
+        HttpContext http,
+        CancellationToken ct)
     {
-        switch (await submitter.SubmitAsync(caller.TenantId, caller.UserId, body, ct))
+        // A retried POST with the same Idempotency-Key answers the job accepted the first time instead of a second one.
+        switch (await submitter.SubmitAsync(caller.TenantId, caller.UserId, body, ct, idempotencyKey))
         {
             case SubmitOutcome.Accepted(var job, var spot):
                 return TypedResults.Accepted($"/api/v1/generations/{job.Id}",
-                    new SubmitGenerationResponse(job.Id, "queued", spot.Position, spot.EstimatedStartSeconds));
+                    new SubmitGenerationResponse(job.Id, GenerationStatusNames.Of(job.Status), spot.Position, spot.EstimatedStartSeconds));
             case SubmitOutcome.Invalid(var errors):
                 return TypedResults.ValidationProblem(errors);
             case SubmitOutcome.InsufficientCredits(var needed, var balance):

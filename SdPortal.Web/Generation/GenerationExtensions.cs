@@ -4,6 +4,7 @@ using SdPortal.Data;
 using SdPortal.Inference.Engine;
 using SdPortal.Inference.Jobs;
 using SdPortal.Web.Api.Access;
+using SdPortal.Web.Gallery;
 using SdPortal.Web.Operators;
 
 namespace SdPortal.Web.Generation;
@@ -34,6 +35,8 @@ public static class GenerationExtensions
         builder.Services.AddSingleton<LiveProgress>();
         builder.Services.AddSingleton<JobCancellations>();
         builder.Services.AddSingleton<GenerationEvents>();
+        builder.Services.AddSingleton<JobEventFeed>();
+        builder.Services.AddSingleton<LivePreviews>();
         builder.Services.AddSingleton<WorkerCapacity>();
         builder.Services.AddSingleton<JobSettlement>();
         builder.Services.AddSingleton<HubAccess>();
@@ -46,6 +49,8 @@ public static class GenerationExtensions
         builder.Services.AddScoped<GenerationSubmitter>();
         builder.Services.AddScoped<GenerationReader>();
         builder.Services.AddScoped<GenerationCanceller>();
+        builder.Services.AddScoped<GalleryReader>();
+        builder.Services.AddScoped<ImageDeleter>();
 
         var signalR = builder.Services.AddSignalR();
         if (builder.Configuration.GetConnectionString(RedisConnectionStringName) is { Length: > 0 } redis)

@@ -16,18 +16,18 @@ public interface IGenerationClient
     Task JobFailed(JobFailedEvent e);
 }
 
-public sealed record JobQueuedEvent(Guid JobId, int QueuePosition, double EstimatedStartSeconds);
+public sealed record JobQueuedEvent(Guid JobId, int QueuePosition, double EstimatedStartSeconds) : IJobEvent;
 
 /// <summary>
 /// A finished step; <see cref="PreviewPng"/> is a base64 PNG of at most 64 px (≤ 20 KB) on some steps.
 /// <see cref="SentAtUtc"/> is when the portal sent it, so a client can measure how late events reach it.
 /// </summary>
-public sealed record JobProgressEvent(Guid JobId, int Step, int TotalSteps, string? PreviewPng, DateTimeOffset SentAtUtc);
+public sealed record JobProgressEvent(Guid JobId, int Step, int TotalSteps, string? PreviewPng, DateTimeOffset SentAtUtc) : IJobEvent;
 
-public sealed record JobCompletedEvent(Guid JobId, IReadOnlyList<GenerationImageResponse> Images);
+public sealed record JobCompletedEvent(Guid JobId, IReadOnlyList<GenerationImageResponse> Images) : IJobEvent;
 
 /// <summary>The job ended without images: status "failed" or "canceled", with the reason.</summary>
-public sealed record JobFailedEvent(Guid JobId, string Status, string? Reason);
+public sealed record JobFailedEvent(Guid JobId, string Status, string? Reason) : IJobEvent;
 
 /// <summary>
 /// <c>/hubs/generations</c>: a client subscribes to a job (its own, or any of its tenant's as an admin) or to its

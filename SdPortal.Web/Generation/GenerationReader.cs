@@ -19,6 +19,12 @@ public sealed class GenerationReader(PortalDbContext db, LiveProgress live, Queu
     public Task<GenerationJob?> FindAsync(Guid jobId, Guid userId, bool isAdmin, CancellationToken ct) =>
         db.GenerationJobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == jobId && (isAdmin || j.UserId == userId), ct);
 
+    /// <summary>The user's newest job that has not ended, if any: what a reloaded Create page shows again.</summary>
+    public Task<GenerationJob?> FindInFlightAsync(Guid userId, CancellationToken ct) =>
+        db.GenerationJobs.AsNoTracking()
+            .Where(j => j.UserId == userId && (j.Status == GenerationJobStatus.Queued || j.Status == GenerationJobStatus.Dispatched || j.Status == GenerationJobStatus.Running))
+            .OrderByDescending(j => j.CreatedAtUtc).FirstOrDefaultAsync(ct);
+
     public async Task<GenerationResponse> DescribeAsync(GenerationJob job, CancellationToken ct)
     {
         var images = await db.GeneratedImages.AsNoTracking().Where(i => i.JobId == job.Id).OrderBy(i => i.Index).ToListAsync(ct);

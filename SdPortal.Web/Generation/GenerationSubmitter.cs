@@ -12,7 +12,9 @@ namespace SdPortal.Web.Generation;
 /// <summary>
 /// Admits a generation for a member of a tenant, whatever the way in (REST or a circuit): rate limit (R20), engine
 /// rules, tenant limits, then the job row and the credit reservation in one transaction, so a rejected submission
-/// writes and charges nothing. Finally wakes the dispatcher.
+/// writes and charges nothing. Finally wakes the dispatcher. A submission may carry the client's idempotency key
+/// (a form's, an <c>Idempotency-Key</c> header's): it becomes the reservation's ledger key, whose unique index lets
+/// only one job ever be accepted under it; a repeat answers that job (R9).
 /// </summary>
 public sealed partial class GenerationSubmitter(
     PortalDbContext db,
@@ -21,12 +23,31 @@ public sealed partial class GenerationSubmitter(
     SubmitRateLimiter rateLimiter,
     ModelCatalog models,
     FairDispatcher dispatcher,
+    QueueBoard board,
     IOptionsMonitor<GenerationOptions> options,
     TimeProvider time,
     ILogger<GenerationSubmitter> logger)
 {
-    public async Task<SubmitOutcome> SubmitAsync(Guid tenantId, Guid userId, SubmitGenerationRequest body, CancellationToken ct)
+    /// <summary>The longest client idempotency key accepted.</summary>
+    public const int MaxIdempotencyKeyLength = 128;
+
+    public async Task<SubmitOutcome> SubmitAsync(
+        Guid tenantId, Guid userId, SubmitGenerationRequest body, CancellationToken ct, string? idempotencyKey = null)
     {
+        if (idempotencyKey is { Length: 0 or > MaxIdempotencyKeyLength })
+        {
+            return new SubmitOutcome.Invalid(new Dictionary<string, string[]>
+            {
+                ["idempotencyKey"] = [$"must have 1 to {MaxIdempotencyKeyLength} characters"],
+            });
+        }
+
+        var reserveKey = idempotencyKey is null ? null : $"submit:{userId:N}:{idempotencyKey}";
+        if (reserveKey is not null && await FindAcceptedAsync(reserveKey, ct) is { } earlier)
+        {
+            return earlier;
+        }
+
         if (rateLimiter.TryAcquire(tenantId) is { } retryAfter)
         {
             LogRateLimited(logger, tenantId, userId, retryAfter.TotalSeconds);
@@ -64,7 +85,16 @@ public sealed partial class GenerationSubmitter(
         {
             db.GenerationJobs.Add(job);
             await db.SaveChangesAsync(ct);
-            var reserved = await ledger.ReserveAsync(tenantId, job.Id, credits, $"job:{job.Id:N}:reserve", ct);
+            var reserved = await ledger.ReserveAsync(tenantId, job.Id, credits, reserveKey ?? $"job:{job.Id:N}:reserve", ct);
+            if (reserved.Outcome is CreditOutcome.Replayed or CreditOutcome.Conflict && reserveKey is not null)
+            {
+                // A concurrent submission with the same key won the ledger's unique index: ours is undone, theirs stands.
+                await transaction.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+                return await FindAcceptedAsync(reserveKey, ct)
+                       ?? throw new InvalidOperationException($"Ledger key '{reserveKey}' is taken but names no job.");
+            }
+
             if (reserved.Outcome == CreditOutcome.InsufficientCredits)
             {
                 await transaction.RollbackAsync(ct);
@@ -79,6 +109,20 @@ public sealed partial class GenerationSubmitter(
         LogAccepted(logger, job.Id, tenantId, userId, model, request.Steps, credits);
         var spot = await dispatcher.AfterSubmitAsync(job.Id, ct);
         return new SubmitOutcome.Accepted(job, spot);
+    }
+
+    /// <summary>The job accepted earlier under <paramref name="reserveKey"/>, if any, with its current queue place.</summary>
+    private async Task<SubmitOutcome.Accepted?> FindAcceptedAsync(string reserveKey, CancellationToken ct)
+    {
+        var jobId = await db.CreditLedger.AsNoTracking().Where(e => e.IdempotencyKey == reserveKey).Select(e => e.JobId).SingleOrDefaultAsync(ct);
+        var job = jobId is { } id ? await db.GenerationJobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, ct) : null;
+        if (job is null)
+        {
+            return null;
+        }
+
+        LogReplayed(logger, job.Id, job.TenantId);
+        return new SubmitOutcome.Accepted(job, board.Find(job.Id) ?? new QueueSpot(0, 0));
     }
 
     private static GenerationRequest ToEngineRequest(SubmitGenerationRequest body)
@@ -150,6 +194,9 @@ public sealed partial class GenerationSubmitter(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of tenant {TenantId} accepted from user {UserId}: {Model}, {Steps} steps, {Credits} credit(s) reserved")]
     private static partial void LogAccepted(ILogger logger, Guid jobId, Guid tenantId, Guid userId, string model, int steps, long credits);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of tenant {TenantId}: a repeated submission with its idempotency key answered it again")]
+    private static partial void LogReplayed(ILogger logger, Guid jobId, Guid tenantId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Submission of tenant {TenantId} by user {UserId} refused: needs {Cost} credits, balance {Balance}")]
     private static partial void LogInsufficient(ILogger logger, Guid tenantId, Guid userId, long cost, long balance);

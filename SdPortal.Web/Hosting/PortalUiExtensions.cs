@@ -16,6 +16,7 @@ public static class PortalUiExtensions
         builder.Services.AddMudServices();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddScoped<TenantOperations>();
+        builder.Services.AddTransient<CreateJobSession>();
         builder.Services.AddHostedService<StartupBanner>();
         return builder;
     }

@@ -124,7 +124,12 @@ internal sealed class CallerResolver(
             .Where(m => m.UserId == userId)
             .Join(db.Tenants, m => m.TenantId, t => t.Id, (m, t) => new MembershipRow
             {
-                TenantId = m.TenantId, Role = m.Role, CreatedAtUtc = m.CreatedAtUtc, Slug = t.Slug, Name = t.Name, Status = t.Status,
+                TenantId = m.TenantId,
+                Role = m.Role,
+                CreatedAtUtc = m.CreatedAtUtc,
+                Slug = t.Slug,
+                Name = t.Name,
+                Status = t.Status,
             });
 
     // Member-initialised (not a positional record) so EF can translate filters and orderings on its properties.

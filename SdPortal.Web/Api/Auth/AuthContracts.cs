@@ -7,3 +7,7 @@ public sealed record RegisterResponse(Guid UserId, Guid TenantId, string TenantS
 public sealed record LoginRequest(string? Email, string? Password);
 
 public sealed record AcceptInvitationRequest(string? Token, string? Password);
+
+public sealed record ForgotPasswordRequest(string? Email);
+
+public sealed record ResetPasswordRequest(string? Email, string? Code, string? NewPassword);

@@ -18,6 +18,11 @@ internal static class AuthEndpoints
         auth.MapGet("/confirm-email", ConfirmEmailAsync).WithName("ConfirmEmail");
         auth.MapPost("/accept-invitation", (AcceptInvitationRequest request, InvitationAcceptanceHandler handler, CancellationToken ct) =>
             handler.AcceptAsync(request, ct));
+        // Sending mail on request is an abuse vector: the same per-IP limit as sign-in.
+        auth.MapPost("/forgot-password", (ForgotPasswordRequest request, PasswordResetHandler handler, HttpContext http) =>
+            handler.RequestAsync(request, http)).RequireRateLimiting(PortalIdentityExtensions.LoginRateLimit);
+        auth.MapPost("/reset-password", (ResetPasswordRequest request, PasswordResetHandler handler) => handler.ResetAsync(request))
+            .RequireRateLimiting(PortalIdentityExtensions.LoginRateLimit);
     }
 
     private static async Task<IResult> LoginAsync(LoginRequest request, UserManager<PortalUser> users, SignInManager<PortalUser> signIn)

@@ -1,0 +1,84 @@
+using Microsoft.Playwright;
+using SdPortal.Data;
+using SdPortal.Tests.Support;
+
+namespace SdPortal.Tests.Browser;
+
+[Collection(BrowserTestGroup.Name)]
+public sealed class AccountRecoveryBrowserTests(BrowserFixture browser)
+{
+    private const string NewPassword = "a-brand-new-passphrase-42";
+
+    [Fact]
+    public async Task ForgottenPassword_IsResetThroughTheEmailedLink_OnceOnly_AndTheOldPasswordStopsWorking()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var portal = new PortalWebFactory(database);
+        portal.StartOnKestrel();
+        var owner = await portal.RegisterTenantAsync("Forgetful");
+        await using var session = await browser.Browser.NewContextAsync();
+        var page = await session.NewPageAsync();
+
+        // An unknown email gets the same answer and no mail (no account enumeration).
+        await RequestResetAsync(page, portal, "nobody@forgetful.test");
+        Assert.Empty(portal.Emails.PasswordResetLinks);
+        await RequestResetAsync(page, portal, owner.Email);
+        var (to, link) = Assert.Single(portal.Emails.PasswordResetLinks);
+        Assert.Equal(owner.Email, to);
+
+        await page.GotoAsync(link);
+        await page.FillAsync("#password", NewPassword);
+        await page.FillAsync("#confirm", "something else entirely");
+        await page.ClickAsync("#reset-submit");
+        await Assertions.Expect(page.Locator(".account-errors")).ToContainTextAsync("The two passwords differ.");
+        await page.FillAsync("#password", NewPassword);
+        await page.FillAsync("#confirm", NewPassword);
+        await page.ClickAsync("#reset-submit");
+        await Assertions.Expect(page.Locator("#reset-done")).ToBeVisibleAsync();
+
+        // The link works once.
+        await page.GotoAsync(link);
+        await page.FillAsync("#password", NewPassword + "!");
+        await page.FillAsync("#confirm", NewPassword + "!");
+        await page.ClickAsync("#reset-submit");
+        await Assertions.Expect(page.Locator(".account-message")).ToContainTextAsync("invalid, used or expired");
+
+        Assert.False((await portal.TryLoginAsync(owner.Email, owner.Password)).IsSuccessStatusCode);
+        await page.SignInAsync(portal, owner.Email, NewPassword);
+    }
+
+    [Fact]
+    public async Task InvitedNewcomer_JoinsThroughTheInvitationLink_AndSignsIn()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var portal = new PortalWebFactory(database);
+        portal.StartOnKestrel();
+        var (_, owner) = await portal.RegisterAndLoginAsync("Welcoming");
+        var token = await PortalWebFactory.InviteAsync(owner, "newcomer@welcoming.test");
+        await using var session = await browser.Browser.NewContextAsync();
+        var page = await session.NewPageAsync();
+
+        await page.GotoAsync(portal.Url("/account/accept-invitation?token=not-a-real-token"));
+        await page.FillAsync("#password", NewPassword);
+        await page.ClickAsync("#invitation-submit");
+        await Assertions.Expect(page.Locator(".account-message")).ToContainTextAsync("unknown, used or expired");
+
+        await page.GotoAsync(portal.Url($"/account/accept-invitation?token={Uri.EscapeDataString(token)}"));
+        await page.FillAsync("#password", NewPassword);
+        await page.ClickAsync("#invitation-submit");
+        await Assertions.Expect(page.Locator("#invitation-accepted")).ToContainTextAsync("welcoming");
+        await page.SignInAsync(portal, "newcomer@welcoming.test", NewPassword);
+        await page.GotoInteractiveAsync(portal, "/tenant");
+        await Assertions.Expect(page.Locator("#tenant-name")).ToHaveTextAsync("Welcoming");
+        await Assertions.Expect(page.Locator("#tenant-role")).ToHaveTextAsync("Member");
+    }
+
+    private static async Task RequestResetAsync(IPage page, PortalWebFactory portal, string email)
+    {
+        await page.GotoAsync(portal.Url("/account/login"));
+        await page.ClickAsync("#forgot-link");
+        await page.FillAsync("#email", email);
+        await page.ClickAsync("#forgot-submit");
+        await Assertions.Expect(page.Locator("#forgot-sent")).ToBeVisibleAsync();
+    }
+}

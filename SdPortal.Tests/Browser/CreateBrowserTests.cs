@@ -1,0 +1,98 @@
+using Microsoft.Playwright;
+using SdPortal.Data;
+using SdPortal.Data.Credits;
+using SdPortal.Tests.Generation;
+using SdPortal.Tests.Support;
+using Xunit.Abstractions;
+
+namespace SdPortal.Tests.Browser;
+
+[Collection(BrowserTestGroup.Name)]
+public sealed class CreateBrowserTests(BrowserFixture browser, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task SignUp_Create_WatchesThePreviewForm_ThenFindsTheImageInTheGallery()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        // Each step held 60 ms: the tiny model alone finishes 30 steps faster than a browser can watch them.
+        await using var portal = new PortalWebFactory(database, PortalWebFactory.GenerationSettings())
+        {
+            TestServices = TestEngines.Slow(TimeSpan.FromMilliseconds(60)),
+        };
+        portal.StartOnKestrel();
+        await using var session = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        var page = await session.NewPageAsync();
+
+        await page.GotoAsync(portal.Url("/account/register"));
+        await page.FillAsync("#email", "grace@example.test");
+        await page.FillAsync("#password", "cobol-compiler-1959");
+        await page.FillAsync("#tenant", "Hopper Works");
+        await page.ClickAsync("#register-submit");
+        await page.WaitForURLAsync("**/create");
+        await Assertions.Expect(page.Locator(".mud-layout[data-interactive=true]")).ToBeVisibleAsync();
+
+        await page.FillAsync("#prompt", "a lighthouse at dusk, oil painting");
+        await ChooseSizeAsync(page, "256 × 256");
+        await page.FillAsync("#steps", "30");
+        await Assertions.Expect(page.Locator("#cost-credits")).ToHaveTextAsync("1");
+        await RecordPreviewSourcesAsync(page);
+        await page.ClickAsync("#generate");
+
+        await Assertions.Expect(page.Locator("#job-done")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        var previews = await page.EvaluateAsync<string[]>("() => [...window.__previewSources]");
+        output.WriteLine($"distinct preview URLs seen while running: {previews.Length}");
+        Assert.True(previews.Length >= 2, $"The preview changed {previews.Length} time(s): {string.Join(", ", previews)}");
+        await Assertions.Expect(page.Locator("#results img")).ToHaveCountAsync(1);
+        await page.WaitForFunctionAsync("() => document.querySelector('#results img').naturalWidth === 256");
+        await ScreenshotStore.SaveAsync(page, "create");
+
+        await page.ClickAsync(".open-in-gallery");
+        await Assertions.Expect(page.Locator("#details-prompt")).ToHaveTextAsync("a lighthouse at dusk, oil painting");
+        await page.ClickAsync("#details-close");
+        await Assertions.Expect(page.Locator("#gallery-grid .gallery-card")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#gallery-grid .gallery-prompt")).ToHaveTextAsync("a lighthouse at dusk, oil painting");
+        await ScreenshotStore.SaveAsync(page, "gallery");
+    }
+
+    /// <summary>R9: twenty clicks dispatched in one JavaScript call, before any re-render, create one job and one reservation.</summary>
+    [Fact]
+    public async Task TwentyClicksOnGenerate_BeforeARender_CreateOneJobAndOneReservation()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var portal = new PortalWebFactory(database, PortalWebFactory.GenerationSettings());
+        portal.StartOnKestrel();
+        var owner = await portal.RegisterTenantAsync("Double Clickers");
+        await using var session = await browser.Browser.NewContextAsync();
+        var page = await session.NewPageAsync();
+        await page.SignInAsync(portal, owner.Email, owner.Password);
+        await page.GotoInteractiveAsync(portal, "/create");
+        await page.FillAsync("#prompt", "a red bicycle");
+        await ChooseSizeAsync(page, "256 × 256");
+
+        await page.EvaluateAsync("() => { const button = document.querySelector('#generate'); for (let i = 0; i < 20; i++) button.click(); }");
+
+        await Assertions.Expect(page.Locator("#job-done")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        var jobs = await portal.JobCountAsync(owner.TenantId);
+        var reservations = await portal.LedgerEntriesAsync(owner.TenantId, CreditEntryKind.Reserve);
+        output.WriteLine($"R9: clicks = 20, jobs created = {jobs}, reservations = {reservations}");
+        Assert.Equal((1, 1), (jobs, reservations));
+    }
+
+    private static async Task ChooseSizeAsync(IPage page, string size)
+    {
+        await page.Locator(".size-select").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = size }).ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
+    }
+
+    /// <summary>Collects every distinct src the preview image takes, sampled every 10 ms in the page.</summary>
+    private static async Task RecordPreviewSourcesAsync(IPage page) => await page.EvaluateAsync("""
+        () => {
+            window.__previewSources = new Set();
+            setInterval(() => {
+                const preview = document.querySelector('#job-preview');
+                if (preview && preview.getAttribute('src')) window.__previewSources.add(preview.getAttribute('src'));
+            }, 10);
+        }
+        """);
+}
