@@ -7,12 +7,15 @@ using SdPortal.Inference.Hosting;
 
 namespace SdPortal.Inference.Cli;
 
-/// <summary><c>host</c>: runs the inference host until stopped (SIGTERM/Ctrl+C), serving the configured devices.</summary>
+/// <summary>
+/// <c>host</c>: runs the inference host until stopped, serving the configured devices from the portal's job queue.
+/// SIGTERM or Ctrl+C stops it gracefully: running jobs are handed back and run again elsewhere (R13).
+/// </summary>
 internal sealed class HostCommand : ICliCommand
 {
     public Command Build()
     {
-        var command = new Command("host", "Run the inference host: serve this machine's devices until stopped.");
+        var command = new Command("host", "Run the inference host: take generation jobs from the portal's queue on this machine's devices until stopped.");
         command.SetAction((_, cancellationToken) => RunAsync(cancellationToken));
         return command;
     }
@@ -20,10 +23,9 @@ internal sealed class HostCommand : ICliCommand
     private static async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddOptions<InferenceHostOptions>()
-            .BindConfiguration(InferenceHostOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddInferenceHost();
+        // One line per gateway call at Information would drown the job log; failures still show as warnings.
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Services.AddHostedService<DeviceAnnouncer>();
         using var host = builder.Build();
         await host.RunAsync(cancellationToken);

@@ -7,7 +7,8 @@ namespace SdPortal.Web.Generation;
 /// (<see cref="JobEventFeed"/>). Whether the job ran in this process or on an inference host, its events arrive here
 /// (through the gateway), and with the Redis backplane every web node's hub clients receive them.
 /// </summary>
-public sealed class GenerationEvents(IHubContext<GenerationHub, IGenerationClient> hub, JobEventFeed circuits, LivePreviews previews)
+public sealed class GenerationEvents(
+    IHubContext<GenerationHub, IGenerationClient> hub, JobEventFeed circuits, LivePreviews previews, TimeProvider time)
 {
     public Task QueuedAsync(Guid tenantId, Guid jobId, QueueSpot spot) =>
         Raise(tenantId, new JobQueuedEvent(jobId, spot.Position, spot.EstimatedStartSeconds), (c, e) => c.JobQueued(e));
@@ -19,7 +20,7 @@ public sealed class GenerationEvents(IHubContext<GenerationHub, IGenerationClien
             previews.Set(jobId, step, previewPng);
         }
 
-        var e = new JobProgressEvent(jobId, step, totalSteps, previewPng is null ? null : Convert.ToBase64String(previewPng));
+        var e = new JobProgressEvent(jobId, step, totalSteps, previewPng is null ? null : Convert.ToBase64String(previewPng), time.GetUtcNow());
         return Raise(tenantId, e, (c, e) => c.JobProgress(e));
     }
 

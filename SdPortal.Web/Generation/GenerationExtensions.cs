@@ -45,6 +45,7 @@ public static class GenerationExtensions
         builder.Services.AddSingleton<IJobGateway, PortalJobGateway>();
         builder.Services.AddSingleton<FairDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FairDispatcher>());
+        builder.Services.AddHostedService<StrandedJobSweeper>();
         builder.Services.AddScoped<GenerationSubmitter>();
         builder.Services.AddScoped<GenerationReader>();
         builder.Services.AddScoped<GenerationCanceller>();
@@ -70,13 +71,17 @@ public static class GenerationExtensions
         return builder;
     }
 
-    /// <summary>Maps <c>/api/v1/generations</c>, <c>/api/v1/images/{id}</c> (tenant members) and the hub <c>/hubs/generations</c>.</summary>
+    /// <summary>
+    /// Maps <c>/api/v1/generations</c>, <c>/api/v1/images/{id}</c> (tenant members), the hub <c>/hubs/generations</c> and
+    /// the inference hosts' <c>/internal/jobs/…</c> (host token).
+    /// </summary>
     public static WebApplication MapGenerationApi(this WebApplication app)
     {
         var tenant = app.MapGroup("/api/v1").RequireAuthorization().AddEndpointFilter<TenantMemberFilter>();
         tenant.MapGenerationEndpoints();
         tenant.MapImageEndpoints();
         app.MapHub<GenerationHub>(GenerationHub.Path);
+        app.MapInternalJobEndpoints();
         return app;
     }
 }

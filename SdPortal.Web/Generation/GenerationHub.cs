@@ -18,8 +18,11 @@ public interface IGenerationClient
 
 public sealed record JobQueuedEvent(Guid JobId, int QueuePosition, double EstimatedStartSeconds) : IJobEvent;
 
-/// <summary>A finished step; <see cref="PreviewPng"/> is a base64 PNG of at most 64 px (≤ 20 KB) on some steps.</summary>
-public sealed record JobProgressEvent(Guid JobId, int Step, int TotalSteps, string? PreviewPng) : IJobEvent;
+/// <summary>
+/// A finished step; <see cref="PreviewPng"/> is a base64 PNG of at most 64 px (≤ 20 KB) on some steps.
+/// <see cref="SentAtUtc"/> is when the portal sent it, so a client can measure how late events reach it.
+/// </summary>
+public sealed record JobProgressEvent(Guid JobId, int Step, int TotalSteps, string? PreviewPng, DateTimeOffset SentAtUtc) : IJobEvent;
 
 public sealed record JobCompletedEvent(Guid JobId, IReadOnlyList<GenerationImageResponse> Images) : IJobEvent;
 

@@ -29,4 +29,12 @@ public sealed class GenerationOptions
     /// <summary>The run time assumed for ETAs before any job has finished.</summary>
     [Range(0.1, 3600, ErrorMessage = "Generation:DefaultRunSeconds must be within 0.1…3600.")]
     public double DefaultRunSeconds { get; set; } = 10;
+
+    /// <summary>How often each web node looks for jobs stranded in Dispatched (see <see cref="StrandedJobSweeper"/>).</summary>
+    [Range(1, 3600, ErrorMessage = "Generation:StrandedSweepSeconds must be within 1…3600.")]
+    public int StrandedSweepSeconds { get; set; } = 30;
+
+    /// <summary>How long after its dispatch a job without a live Hangfire job counts as stranded.</summary>
+    [Range(1, 86_400, ErrorMessage = "Generation:StrandedAfterSeconds must be within 1…86400.")]
+    public int StrandedAfterSeconds { get; set; } = 120;
 }

@@ -1,6 +1,4 @@
 using Hangfire;
-using Hangfire.PostgreSql;
-using Hangfire.PostgreSql.Factories;
 using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.Options;
 using SdPortal.Data;
@@ -24,10 +22,7 @@ public static class JobStorageExtensions
         // One storage instance per host, registered before AddHangfire (which would otherwise hand out the static
         // JobStorage.Current): several portals in one process (the tests) must not serve each other's queues.
         builder.Services.AddSingleton(_ => CreateStorage(storage, jobs));
-        builder.Services.AddHangfire(config => config
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings());
+        builder.Services.AddHangfire(config => config.UsePortalConventions());
 
         if (jobs.RunInferenceInProcess)
         {
@@ -50,14 +45,9 @@ public static class JobStorageExtensions
     {
         if (storage.Provider == DatabaseProvider.PostgreSql)
         {
-            var options = new PostgreSqlStorageOptions
-            {
-                PrepareSchemaIfNecessary = true,
-                QueuePollInterval = TimeSpan.FromMilliseconds(jobs.QueuePollMilliseconds),
-                InvisibilityTimeout = TimeSpan.FromSeconds(jobs.InvisibilityTimeoutSeconds),
-                UseSlidingInvisibilityTimeout = true,
-            };
-            return new PostgreSqlStorage(new NpgsqlConnectionFactory(storage.ConnectionString, options), options);
+            // The same storage settings as the inference hosts', which serve this queue from other processes.
+            return GenerationJobStorage.CreatePostgreSql(storage.ConnectionString,
+                TimeSpan.FromMilliseconds(jobs.QueuePollMilliseconds), TimeSpan.FromSeconds(jobs.InvisibilityTimeoutSeconds));
         }
 
         return new SQLiteStorage(storage.HangfireSqlitePath, new SQLiteStorageOptions

@@ -31,4 +31,11 @@ public sealed class JobsOptions
     /// </summary>
     [Range(5, 86_400)]
     public int InvisibilityTimeoutSeconds { get; set; } = 1800;
+
+    /// <summary>
+    /// The secret inference hosts send to <c>/internal/jobs/…</c> (the same value as their <c>Jobs:HostToken</c>).
+    /// Empty (the embedded default): the internal routes answer 404, as if absent.
+    /// </summary>
+    [RegularExpression("^.{16,}$", ErrorMessage = "Jobs:HostToken must be at least 16 characters (or empty to turn the internal API off).")]
+    public string? HostToken { get; set; }
 }

@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace SdPortal.Inference.Jobs.Remote;
+
+/// <summary>
+/// The inference host's <see cref="IJobGateway"/>: each call is a POST to the web node's internal API
+/// (<see cref="InternalJobApi"/>), which forwards it to the portal's own gateway. A typed client: base address, host
+/// token and retries come from the client factory (<see cref="Hosting.InferenceHostExtensions"/>).
+/// </summary>
+public sealed class HttpJobGateway(HttpClient http) : IJobGateway
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<JobTicket?> StartAsync(JobRef job, string workerName, CancellationToken cancellationToken)
+    {
+        using var response = await PostAsync(job, InternalJobApi.Start, new StartJobBody(workerName), retry: true, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NoContent)
+        {
+            return null;
+        }
+
+        var ticket = await response.Content.ReadFromJsonAsync<JobTicketBody>(Json, cancellationToken)
+            ?? throw new InvalidOperationException("The portal answered start with an empty ticket.");
+        return ticket.ToTicket();
+    }
+
+    public async Task<bool> ReportProgressAsync(JobRef job, JobProgress progress, CancellationToken cancellationToken)
+    {
+        // Not retried: a lost step is superseded by the next one, and the relay drops what piles up meanwhile.
+        using var response = await PostAsync(job, InternalJobApi.Progress, new ProgressBody(progress.Step, progress.TotalSteps, progress.PreviewPng), retry: false, cancellationToken);
+        var answer = await response.Content.ReadFromJsonAsync<ProgressAnswer>(Json, cancellationToken);
+        return answer?.Cancel ?? false;
+    }
+
+    public async Task CompleteAsync(JobRef job, JobOutput output, CancellationToken cancellationToken)
+    {
+        using var _ = await PostAsync(job, InternalJobApi.Complete, CompleteBody.From(output), retry: true, cancellationToken);
+    }
+
+    public async Task FailAsync(JobRef job, string reason, CancellationToken cancellationToken)
+    {
+        using var _ = await PostAsync(job, InternalJobApi.Fail, new ReasonBody(reason), retry: true, cancellationToken);
+    }
+
+    public async Task CancelledAsync(JobRef job, CancellationToken cancellationToken)
+    {
+        using var _ = await PostAsync<ReasonBody>(job, InternalJobApi.Cancelled, body: null, retry: true, cancellationToken);
+    }
+
+    public async Task AbandonAsync(JobRef job, string reason, CancellationToken cancellationToken)
+    {
+        using var _ = await PostAsync(job, InternalJobApi.Abandon, new ReasonBody(reason), retry: true, cancellationToken);
+    }
+
+    public async Task ReportWorkerAsync(WorkerReport report, CancellationToken cancellationToken)
+    {
+        // Not retried: the next report follows in a few seconds and supersedes this one.
+        using var _ = await PostAsync(InternalJobApi.WorkerReportRoute.TrimStart('/'), $"the report of {report.WorkerName}", report, retry: false, cancellationToken);
+    }
+
+    private Task<HttpResponseMessage> PostAsync<T>(JobRef job, string action, T? body, bool retry, CancellationToken cancellationToken)
+        where T : class =>
+        PostAsync(InternalJobApi.JobPath(job, action), $"{action} of job {job.JobId}", body, retry, cancellationToken);
+
+    private async Task<HttpResponseMessage> PostAsync<T>(string path, string what, T? body, bool retry, CancellationToken cancellationToken)
+        where T : class
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = body is null ? null : JsonContent.Create(body, options: Json),
+        };
+        request.Options.Set(TransientRetryHandler.NoRetry, !retry);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, cancellationToken);
+        }
+        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // HttpClient.Timeout: callers treat a slow portal like an unreachable one, not like a cancelled job.
+            throw new TimeoutException($"The portal did not answer {what} in time.", ex);
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            var status = response.StatusCode;
+            response.Dispose();
+            throw new HttpRequestException(
+                status is HttpStatusCode.Unauthorized or HttpStatusCode.NotFound
+                    ? $"The portal refused {what} ({(int)status}): check Jobs:HostToken on both sides."
+                    : $"The portal answered {what} with {(int)status}.",
+                null, status);
+        }
+
+        return response;
+    }
+}

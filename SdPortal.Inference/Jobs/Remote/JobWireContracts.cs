@@ -1,0 +1,70 @@
+using SdPortal.Inference.Pipeline;
+
+namespace SdPortal.Inference.Jobs.Remote;
+
+/// <summary>Body of <c>start</c>: who runs the job.</summary>
+public sealed record StartJobBody(string WorkerName);
+
+/// <summary>
+/// Answer of <c>start</c> (200; 204 means nothing to do): the request to run. A flat copy of
+/// <see cref="GenerationRequest"/>, whose starting latents a portal job never sets.
+/// </summary>
+public sealed record JobTicketBody(
+    string Model, string Prompt, string NegativePrompt, string Scheduler, int Steps, double GuidanceScale,
+    int Width, int Height, int BatchSize, ulong? Seed)
+{
+    public static JobTicketBody From(JobTicket ticket)
+    {
+        var r = ticket.Request;
+        return new JobTicketBody(ticket.Model, r.Prompt, r.NegativePrompt, r.Scheduler, r.Steps, r.GuidanceScale, r.Width, r.Height, r.BatchSize, r.Seed);
+    }
+
+    public JobTicket ToTicket() => new(Model, new GenerationRequest
+    {
+        Prompt = Prompt,
+        NegativePrompt = NegativePrompt,
+        Scheduler = Scheduler,
+        Steps = Steps,
+        GuidanceScale = GuidanceScale,
+        Width = Width,
+        Height = Height,
+        BatchSize = BatchSize,
+        Seed = Seed,
+    });
+}
+
+/// <summary>Body of <c>progress</c>; the preview PNG travels as base64.</summary>
+public sealed record ProgressBody(int Step, int TotalSteps, byte[]? PreviewPng);
+
+/// <summary>Answer of <c>progress</c>: whether the owner asked to cancel.</summary>
+public sealed record ProgressAnswer(bool Cancel);
+
+/// <summary>One image of <c>complete</c>; the PNG travels as base64.</summary>
+public sealed record ImageBody(byte[] Png, ulong Seed, int Width, int Height);
+
+/// <summary>Body of <c>complete</c>: the images, the seed, stage timings in milliseconds and the device.</summary>
+public sealed record CompleteBody(
+    IReadOnlyList<ImageBody> Images, ulong Seed, double TextEncodingMs, double DenoisingMs, double DecodingMs, double TotalMs,
+    int Steps, string Device)
+{
+    public static CompleteBody From(JobOutput output) => new(
+        [.. output.Images.Select(i => new ImageBody(i.Png, i.Seed, i.Width, i.Height))],
+        output.Seed,
+        output.Timings.TextEncoding.TotalMilliseconds,
+        output.Timings.Denoising.TotalMilliseconds,
+        output.Timings.Decoding.TotalMilliseconds,
+        output.Timings.Total.TotalMilliseconds,
+        output.Timings.Steps,
+        output.Device);
+
+    public JobOutput ToOutput() => new(
+        [.. Images.Select(i => new GeneratedImage(i.Png, i.Seed, i.Width, i.Height))],
+        Seed,
+        new GenerationTimings(
+            TimeSpan.FromMilliseconds(TextEncodingMs), TimeSpan.FromMilliseconds(DenoisingMs), TimeSpan.FromMilliseconds(DecodingMs),
+            TimeSpan.FromMilliseconds(TotalMs), Steps),
+        Device);
+}
+
+/// <summary>Body of <c>fail</c> and <c>abandon</c>.</summary>
+public sealed record ReasonBody(string Reason);
