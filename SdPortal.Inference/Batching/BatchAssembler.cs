@@ -1,9 +1,9 @@
 namespace SdPortal.Inference.Batching;
 
 /// <summary>
-/// Chooses which waiting jobs share the next UNet call. The leader is the job served longest ago (then the earliest
-/// arrival), so when more is waiting than one call holds every job still advances in turn: a job waits at most
-/// ⌈waiting samples ÷ capacity⌉ calls for its next step. The leader's compatible followers fill the call in the same
+/// Chooses which waiting jobs share the next UNet call. Jobs are taken in the order they were last served (new jobs,
+/// never served, first, by arrival), so when more is waiting than one call holds they advance round-robin: with equal
+/// jobs every job runs once in each ⌈waiting samples ÷ capacity⌉ calls. The leader's compatible followers fill the call in the same
 /// order while they fit; one that does not fit is skipped, not waited for, so a large job never stalls small ones.
 /// </summary>
 internal static class BatchAssembler

@@ -12,7 +12,10 @@ internal interface IStepCandidate
     /// <summary>The timestep as the model will see it (compared only when <see cref="BatchKey.SharedTimestep"/>).</summary>
     double Timestep { get; }
 
-    /// <summary>The number of the last call the job was in; −1 before its first.</summary>
+    /// <summary>
+    /// When the job was last served: a counter that rises with every job of every call, in the order of the call's
+    /// members, so jobs served in the same call keep their rotation; −1 before its first step.
+    /// </summary>
     long LastServed { get; }
 
     /// <summary>Arrival order of the job (ties between equally served jobs go to the earlier one).</summary>

@@ -29,6 +29,7 @@ internal sealed partial class StepBatcher : IUNetEvaluator, IDisposable
     private readonly Thread _loop;
     private long _arrivals;
     private long _calls;
+    private long _servings;
     private long _samplesRun;
     private long _paddingRun;
     private List<PendingStep>? _inFlight;
@@ -214,11 +215,11 @@ internal sealed partial class StepBatcher : IUNetEvaluator, IDisposable
             }
 
             members = BatchAssembler.Select(_waiting, _backoff.Capacity);
-            var call = ++_calls;
+            _calls++;
             foreach (var member in members)
             {
                 _waiting.Remove(member);
-                member.Lane.LastServed = call;
+                member.Lane.LastServed = ++_servings; // in call order, so jobs served together keep their rotation
             }
 
             _returning.Clear(); // whoever did not come back in time joins a later call
