@@ -9,10 +9,20 @@ public sealed class BatchingOptions : IValidatableObject
     public const string SectionName = "Inference:Batching";
 
     /// <summary>
-    /// Whether jobs on one device share UNet calls. On by default: a job's images are identical either way, a lone job
-    /// runs at its own size, and shared calls raise throughput once several jobs run (docs/benchmarks.md).
+    /// Whether jobs on one GPU share UNet calls. On by default: a job's images are identical either way and a lone job
+    /// runs the same calls; a GPU's per-sample cost falls steeply with the batch (ADR-010).
     /// </summary>
     public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// Whether the CPU batches too. Off by default: on the project's 2-core CPU a UNet call of n samples costs about n/2
+    /// calls of 2, so shared calls gained only 6–13 % on a quiet machine and lost a third or more while other processes
+    /// loaded it (docs/benchmarks.md); the CPU path also stays the one the other components' tests exercise unchanged.
+    /// </summary>
+    public bool OnCpu { get; set; }
+
+    /// <summary>Whether jobs on <paramref name="device"/> go through a step batcher.</summary>
+    internal bool BatchesOn(string device) => Enabled && (OnCpu || device != "cpu");
 
     /// <summary>
     /// UNet batch sizes in samples (a guided image is two), comma-separated. A GPU call is padded up to the smallest that

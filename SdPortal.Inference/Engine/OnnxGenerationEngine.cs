@@ -10,8 +10,8 @@ namespace SdPortal.Inference.Engine;
 
 /// <summary>
 /// ONNX Runtime sessions opened once per model per device and kept for the life of the process (sessions are
-/// expensive; runs are cheap). Each job goes to the device running the fewest jobs; pipelines are per job. With
-/// <see cref="BatchingOptions.Enabled"/> each device has one <see cref="StepBatcher"/> through which its jobs' UNet
+/// expensive; runs are cheap). Each job goes to the device running the fewest jobs; pipelines are per job. Where
+/// <see cref="BatchingOptions"/> turns batching on (GPUs by default) each device has one <see cref="StepBatcher"/> through which its jobs' UNet
 /// steps share calls (ADR-010); otherwise every job runs its own calls.
 /// <see cref="DeviceActivity"/> counts jobs, steps and open models for the operators' pool page.
 /// </summary>
@@ -54,7 +54,7 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
             using var running = _activity.BeginJob(device);
             var model = Open(modelKey, device);
             var logger = _loggers.CreateLogger<StableDiffusionPipeline>();
-            var pipeline = _batching.Enabled
+            var pipeline = _batching.BatchesOn(device)
                 ? new StableDiffusionPipeline(model, BatcherFor(device), logger: logger)
                 : new StableDiffusionPipeline(model, logger: logger);
             return (await pipeline.GenerateAsync(request, new StepCounter(_activity, device, progress), cancellationToken), device);

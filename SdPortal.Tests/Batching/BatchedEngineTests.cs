@@ -16,7 +16,7 @@ public sealed class BatchedEngineTests : IDisposable
     public async Task GenerateAsync_WithBatching_GivesTheUnbatchedImagesAndCountsStepsJobsAndModels()
     {
         var activity = new DeviceActivity(TimeProvider.System);
-        using var batched = Engine(new BatchingOptions { Enabled = true }, activity);
+        using var batched = Engine(new BatchingOptions { Enabled = true, OnCpu = true }, activity);
         using var unbatched = Engine(new BatchingOptions { Enabled = false }, new DeviceActivity(TimeProvider.System));
         var requests = new[] { TestRequests.Small(71) with { Steps = 5 }, TestRequests.Small(72) with { Steps = 3, Scheduler = "Euler a" } };
         var sawRunning = 0;
@@ -38,7 +38,23 @@ public sealed class BatchedEngineTests : IDisposable
         Assert.Equal(8 / DeviceActivity.RateWindow.TotalSeconds, status.StepsPerSecond, 6); // 5 + 3 steps in the window
     }
 
-    public void Dispose() => Directory.Delete(_models, recursive: true);
+    [Fact]
+    public void Defaults_BatchGpusButNotTheCpu()
+    {
+        var defaults = new BatchingOptions();
+
+        Assert.True(defaults.BatchesOn("cuda:0"));
+        Assert.False(defaults.BatchesOn("cpu"));
+        Assert.False(new BatchingOptions { Enabled = false, OnCpu = true }.BatchesOn("cpu"));
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_models))
+        {
+            Directory.Delete(_models, recursive: true);
+        }
+    }
 
     private OnnxGenerationEngine Engine(BatchingOptions batching, DeviceActivity activity)
     {
