@@ -9,7 +9,8 @@ namespace SdPortal.Inference.Benchmarks;
 
 /// <summary>
 /// Measures the engine end to end on one device: text encoder, guided UNet step (denoising time ÷ steps, scheduler
-/// included), VAE decode (+ PNG), whole image, managed allocations per step, tokenizer throughput.
+/// included), VAE decode (+ PNG), whole image, managed allocations per step, tokenizer throughput, and the step
+/// batching figures (<see cref="BatchingBenchmark"/>).
 /// A benchmark program, never a timed test.
 /// </summary>
 public static class EngineBenchmark
@@ -47,6 +48,9 @@ public static class EngineBenchmark
         }
 
         var bytesPerStep = await ManagedBytesPerStepAsync(pipeline, request, cancellationToken);
+        var batching = settings.Concurrent > 0
+            ? await BatchingBenchmark.RunAsync(model, request, settings.Concurrent, settings.Repetitions, cancellationToken)
+            : null;
         return new EngineBenchmarkReport(
             Machine: $"{Environment.ProcessorCount} logical CPUs, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}",
             Device: model.Device.ToString(),
@@ -60,7 +64,8 @@ public static class EngineBenchmark
             ImageMs: Median(runs, t => t.Total.TotalMilliseconds),
             StepsPerSecond: Median(runs, t => t.ItPerSecond),
             ManagedBytesPerStep: bytesPerStep,
-            TokenizerPromptsPerSecond: TokenizerThroughput(model.Tokenizer));
+            TokenizerPromptsPerSecond: TokenizerThroughput(model.Tokenizer),
+            Batching: batching);
     }
 
     /// <summary>(bytes of a 2N-step run − bytes of an N-step run) ÷ N: what each extra step costs, set-up excluded.</summary>

@@ -16,7 +16,8 @@ public sealed record EngineBenchmarkReport(
     double ImageMs,
     double StepsPerSecond,
     double ManagedBytesPerStep,
-    double TokenizerPromptsPerSecond)
+    double TokenizerPromptsPerSecond,
+    BatchingFigures? Batching)
 {
     private static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 

@@ -6,5 +6,6 @@ namespace SdPortal.Inference.Benchmarks;
 /// <param name="Steps">Denoising steps per image.</param>
 /// <param name="Repetitions">Timed images after one warm-up image; the median is reported.</param>
 /// <param name="Scheduler">Sampler name; a deterministic one keeps runs comparable.</param>
+/// <param name="Concurrent">Requests submitted at once for the batched/unbatched throughput figures; 0 skips them.</param>
 public sealed record EngineBenchmarkSettings(
-    string? ModelDirectory = null, int Size = 256, int Steps = 20, int Repetitions = 5, string Scheduler = "Euler");
+    string? ModelDirectory = null, int Size = 256, int Steps = 20, int Repetitions = 5, string Scheduler = "Euler", int Concurrent = 32);

@@ -5,7 +5,7 @@ using SdPortal.Inference.Models;
 namespace SdPortal.Inference.Cli;
 
 /// <summary>
-/// <c>bench [--model DIR] [--device cpu|cuda:N] [--size 256] [--steps 20] [--repetitions 5]</c>: measures the engine and
+/// <c>bench [--model DIR] [--device cpu|cuda:N] [--size 256] [--steps 20] [--repetitions 5] [--concurrent 32]</c>: measures the engine and
 /// prints the figures as JSON (docs/benchmarks.md).
 /// </summary>
 public sealed class BenchCommand : ICliCommand
@@ -18,9 +18,14 @@ public sealed class BenchCommand : ICliCommand
         var size = new Option<int>("--size") { Description = "Image side in pixels.", DefaultValueFactory = _ => 256 };
         var steps = new Option<int>("--steps") { Description = "Denoising steps.", DefaultValueFactory = _ => 20 };
         var repetitions = new Option<int>("--repetitions") { Description = "Timed images.", DefaultValueFactory = _ => 5 };
+        var concurrent = new Option<int>("--concurrent")
+        {
+            Description = "Requests at once for the batched vs unbatched throughput; 0 skips it.",
+            DefaultValueFactory = _ => 32,
+        };
         var command = new Command("bench", "Measure the engine: UNet step, VAE, text encoder, image, allocations, tokenizer.")
         {
-            model, device, size, steps, repetitions,
+            model, device, size, steps, repetitions, concurrent,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -31,7 +36,11 @@ public sealed class BenchCommand : ICliCommand
             }
 
             var settings = new EngineBenchmarkSettings(
-                parse.GetValue(model)?.FullName, parse.GetValue(size), parse.GetValue(steps), Math.Max(1, parse.GetValue(repetitions)));
+                parse.GetValue(model)?.FullName,
+                parse.GetValue(size),
+                parse.GetValue(steps),
+                Math.Max(1, parse.GetValue(repetitions)),
+                Concurrent: Math.Max(0, parse.GetValue(concurrent)));
             var report = await EngineBenchmark.RunAsync(settings, chosen, cancellationToken);
             parse.InvocationConfiguration.Output.WriteLine(report.ToJson());
             return 0;

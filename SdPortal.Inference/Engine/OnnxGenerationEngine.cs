@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SdPortal.Inference.Batching;
 using SdPortal.Inference.Hosting;
 using SdPortal.Inference.Models;
 using SdPortal.Inference.Pipeline;
@@ -9,7 +10,9 @@ namespace SdPortal.Inference.Engine;
 
 /// <summary>
 /// ONNX Runtime sessions opened once per model per device and kept for the life of the process (sessions are
-/// expensive; runs are cheap). Each job goes to the device running the fewest jobs; pipelines are per job.
+/// expensive; runs are cheap). Each job goes to the device running the fewest jobs; pipelines are per job. Where
+/// <see cref="BatchingOptions"/> turns batching on (GPUs by default) each device has one <see cref="StepBatcher"/> through which its jobs' UNet
+/// steps share calls (ADR-010); otherwise every job runs its own calls.
 /// <see cref="DeviceActivity"/> counts jobs, steps and open models for the operators' pool page.
 /// </summary>
 public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
@@ -19,10 +22,18 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
     private readonly DeviceActivity _activity;
     private readonly ConcurrentDictionary<(string Model, string Device), Lazy<StableDiffusionModelFolder>> _models = new();
     private readonly ConcurrentDictionary<string, int> _active = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<StepBatcher>> _batchers = new(StringComparer.Ordinal);
+    private readonly BatchingOptions _batching;
 
-    public OnnxGenerationEngine(ModelCatalog catalog, IOptions<InferenceHostOptions> host, DeviceActivity activity, ILoggerFactory loggers)
+    public OnnxGenerationEngine(
+        ModelCatalog catalog,
+        IOptions<InferenceHostOptions> host,
+        IOptions<BatchingOptions> batching,
+        DeviceActivity activity,
+        ILoggerFactory loggers)
     {
         _catalog = catalog;
+        _batching = batching.Value;
         _loggers = loggers;
         _activity = activity;
         Devices = DeviceInventory.Resolve(host.Value.Devices, DeviceInventory.AvailableProviders());
@@ -41,7 +52,11 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
         try
         {
             using var running = _activity.BeginJob(device);
-            var pipeline = new StableDiffusionPipeline(Open(modelKey, device), logger: _loggers.CreateLogger<StableDiffusionPipeline>());
+            var model = Open(modelKey, device);
+            var logger = _loggers.CreateLogger<StableDiffusionPipeline>();
+            var pipeline = _batching.BatchesOn(device)
+                ? new StableDiffusionPipeline(model, BatcherFor(device), logger: logger)
+                : new StableDiffusionPipeline(model, logger: logger);
             return (await pipeline.GenerateAsync(request, new StepCounter(_activity, device, progress), cancellationToken), device);
         }
         finally
@@ -54,6 +69,12 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
 
     public void Dispose()
     {
+        // The loops first: they hold tensors bound to the sessions.
+        foreach (var batcher in _batchers.Values.Where(b => b.IsValueCreated))
+        {
+            batcher.Value.Dispose();
+        }
+
         foreach (var model in _models.Values.Where(m => m.IsValueCreated))
         {
             model.Value.Dispose();
@@ -79,6 +100,16 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
             throw;
         }
     }
+
+    private StepBatcher BatcherFor(string device) =>
+        _batchers.GetOrAdd(device, d => new Lazy<StepBatcher>(
+            () => new StepBatcher(
+                new OnnxBatchRunner(),
+                _batching.BucketsFor(d),
+                TimeSpan.FromMilliseconds(_batching.LingerMilliseconds),
+                d,
+                _loggers.CreateLogger<StepBatcher>()),
+            LazyThreadSafetyMode.ExecutionAndPublication)).Value;
 
     private string LeaseDevice()
     {

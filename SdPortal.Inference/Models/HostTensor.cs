@@ -125,6 +125,30 @@ internal sealed class HostTensor : IDisposable
         _double?.AsSpan().Fill(value);
     }
 
+    /// <summary>Sets <paramref name="count"/> elements from <paramref name="offset"/> to <paramref name="value"/>, as <see cref="Fill(double)"/> converts.</summary>
+    public void Fill(double value, int offset, int count)
+    {
+        _single?.AsSpan(offset, count).Fill((float)value);
+        if (_half is not null)
+        {
+            AsHalf(_half.AsSpan(offset, count)).Fill((Half)value);
+        }
+
+        _int64?.AsSpan(offset, count).Fill((long)value);
+        _int32?.AsSpan(offset, count).Fill((int)value);
+        _double?.AsSpan(offset, count).Fill(value);
+    }
+
+    /// <summary>The value an element holds after <see cref="Fill(double)"/> with <paramref name="value"/>, as a double
+    /// (integer types truncate toward zero, float16 rounds), so two timesteps can be compared as the model sees them.</summary>
+    public static double AsFed(TensorElementType elementType, double value) => elementType switch
+    {
+        TensorElementType.Int64 or TensorElementType.Int32 => Math.Truncate(value),
+        TensorElementType.Float16 => (double)(Half)value,
+        TensorElementType.Float => (float)value,
+        _ => value,
+    };
+
     /// <summary>Reads float32 or float16 data out of any tensor <paramref name="value"/> (e.g. one ORT allocated).</summary>
     public static void ReadFrom(OrtValue value, Span<float> destination, int offset = 0)
     {

@@ -53,6 +53,24 @@ internal sealed class UNetModel : IDisposable
     public void Run(RunOptions runOptions, UNetBindings bindings) =>
         _file.Session.Run(runOptions, _inputNames, bindings.Inputs, _outputNames, bindings.Outputs);
 
+    /// <summary>
+    /// Binds <paramref name="bindings"/> to a new <see cref="OrtIoBinding"/> once, so that repeated runs
+    /// (<see cref="Run(RunOptions, OrtIoBinding)"/>) skip name lookup and value marshalling, and the output lands in the
+    /// same preallocated buffer at every step. The caller disposes it before the bindings.
+    /// </summary>
+    public OrtIoBinding Bind(UNetBindings bindings)
+    {
+        var binding = _file.Session.CreateIoBinding();
+        binding.BindInput(Sample.Name, bindings.Sample.Value);
+        binding.BindInput(Timestep.Name, bindings.Timestep.Value);
+        binding.BindInput(EncoderHiddenStates.Name, bindings.EncoderHiddenStates.Value);
+        binding.BindOutput(NoisePrediction.Name, bindings.NoisePrediction.Value);
+        return binding;
+    }
+
+    /// <summary>Runs one denoising call over tensors bound with <see cref="Bind"/>.</summary>
+    public void Run(RunOptions runOptions, OrtIoBinding binding) => _file.Session.RunWithBinding(runOptions, binding);
+
     /// <inheritdoc />
     public void Dispose() => _file.Dispose();
 }

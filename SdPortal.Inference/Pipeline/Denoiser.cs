@@ -5,39 +5,40 @@ namespace SdPortal.Inference.Pipeline;
 
 /// <summary>
 /// The denoising state of one job and its step: x_t, the model input, the UNet tensors and the guided prediction,
-/// all allocated once, so a step allocates nothing proportional to the latent size.
+/// all allocated once, so a step allocates nothing proportional to the latent size. A step is three parts —
+/// <see cref="PrepareInput"/>, a UNet evaluation, <see cref="CompleteStep"/> — so the evaluation can run alone
+/// (<see cref="Step"/>, over the job's own tensors) or inside a call shared with other jobs (the step batcher reads
+/// <see cref="ModelInput"/> and writes <see cref="Prediction"/>).
 /// </summary>
 internal sealed class Denoiser : IDisposable
 {
     private readonly UNetModel _unet;
     private readonly IDiffusionScheduler _scheduler;
-    private readonly UNetBindings _bindings;
+    private readonly PromptEmbeddings _prompt;
     private readonly float[] _latents;
     private readonly float[] _modelInput;
     private readonly float[] _prediction;
     private readonly float[] _guidedNoise;
     private readonly float[] _predictedOriginal;
     private readonly float _guidanceScale;
-    private readonly bool _guided;
+    private UNetBindings? _bindings;
 
     public Denoiser(UNetModel unet, IDiffusionScheduler scheduler, PromptEmbeddings prompt, GenerationRequest request)
     {
         _unet = unet;
         _scheduler = scheduler;
-        _guided = prompt.Guided;
+        _prompt = prompt;
+        Guided = prompt.Guided;
         _guidanceScale = (float)request.GuidanceScale;
         BatchSize = request.BatchSize;
         LatentHeight = request.Height / GenerationRequest.SizeMultiple;
         LatentWidth = request.Width / GenerationRequest.SizeMultiple;
         ImageLength = unet.LatentChannels * LatentHeight * LatentWidth;
-
-        var unetBatch = _guided ? 2 * BatchSize : BatchSize;
-        _bindings = new UNetBindings(unet, unetBatch, LatentHeight, LatentWidth, prompt.SequenceLength, prompt.HiddenSize);
-        prompt.WriteTo(_bindings.EncoderHiddenStates, BatchSize);
+        Samples = Guided ? 2 * BatchSize : BatchSize;
         _latents = new float[BatchSize * ImageLength];
         _modelInput = new float[_latents.Length];
-        _prediction = new float[unetBatch * ImageLength];
-        _guidedNoise = _guided ? new float[_latents.Length] : _prediction;
+        _prediction = new float[Samples * ImageLength];
+        _guidedNoise = Guided ? new float[_latents.Length] : _prediction;
         _predictedOriginal = new float[_latents.Length];
     }
 
@@ -50,8 +51,36 @@ internal sealed class Denoiser : IDisposable
     /// <summary>Latent values per image (c · h · w).</summary>
     public int ImageLength { get; }
 
+    /// <summary>UNet samples per step: [uncond × B, cond × B] when guided, [cond × B] otherwise.</summary>
+    public int Samples { get; }
+
+    /// <summary>Whether the job runs classifier-free guidance.</summary>
+    public bool Guided { get; }
+
+    /// <summary>The model calls the job makes.</summary>
+    public int TotalSteps => _scheduler.Timesteps.Count;
+
+    /// <summary>The UNet this job denoises with.</summary>
+    public UNetModel UNet => _unet;
+
+    /// <summary>The text conditioning, one sequence per source (see <see cref="ConditioningSource"/>).</summary>
+    public PromptEmbeddings Prompt => _prompt;
+
     /// <summary>The current latents x_t [B, c, h, w].</summary>
     public ReadOnlySpan<float> Latents => _latents;
+
+    /// <summary>The scaled model input of the prepared step [B, c, h, w]; guided jobs feed it to both halves.</summary>
+    public ReadOnlySpan<float> ModelInput => _modelInput;
+
+    /// <summary>Where the UNet's output for this job's <see cref="Samples"/> samples goes, in sample order.</summary>
+    public Span<float> Prediction => _prediction;
+
+    /// <summary>The timestep of model call <paramref name="index"/>.</summary>
+    public double TimestepAt(int index) => _scheduler.Timesteps[index];
+
+    /// <summary>Which sequence of <see cref="Prompt"/> conditions UNet sample <paramref name="sample"/>: the negative
+    /// prompt for the first B samples of a guided job, the prompt otherwise.</summary>
+    public int ConditioningSource(int sample) => sample / BatchSize;
 
     /// <summary>
     /// x_T = σ_init · ε: ε from each image's noise stream, or the caller's override (the streams still draw ε first,
@@ -68,20 +97,21 @@ internal sealed class Denoiser : IDisposable
         }
     }
 
-    /// <summary>One model evaluation and scheduler update: x_t → x_{t−1}.</summary>
+    /// <summary>One model evaluation over the job's own tensors and the scheduler update: x_t → x_{t−1}.</summary>
     public void Step(int index, CancellationToken cancellationToken)
     {
-        _scheduler.ScaleModelInput(_latents, index, _modelInput);
-        _bindings.Sample.Write(_modelInput);
-        if (_guided)
-        {
-            _bindings.Sample.Write(_modelInput, _modelInput.Length);
-        }
+        PrepareInput(index);
+        EvaluateAlone(index, cancellationToken);
+        CompleteStep(index);
+    }
 
-        _bindings.Timestep.Fill(_scheduler.Timesteps[index]);
-        CancellableRun.Invoke(this, static (self, options) => self._unet.Run(options, self._bindings), cancellationToken);
-        _bindings.NoisePrediction.Read(_prediction);
-        if (_guided)
+    /// <summary>Writes the scaled model input of call <paramref name="index"/> to <see cref="ModelInput"/>.</summary>
+    public void PrepareInput(int index) => _scheduler.ScaleModelInput(_latents, index, _modelInput);
+
+    /// <summary>Guides <see cref="Prediction"/> and steps the scheduler: x_t → x_{t−1}, x̂_0 updated.</summary>
+    public void CompleteStep(int index)
+    {
+        if (Guided)
         {
             ClassifierFreeGuidance.Combine(_prediction, _guidanceScale, _guidedNoise);
         }
@@ -96,5 +126,27 @@ internal sealed class Denoiser : IDisposable
     public ReadOnlySpan<float> ImageLatents(int image) => _latents.AsSpan(image * ImageLength, ImageLength);
 
     /// <inheritdoc />
-    public void Dispose() => _bindings.Dispose();
+    public void Dispose() => _bindings?.Dispose();
+
+    /// <summary>Runs the UNet on the prepared input over the job's own tensors (created on first use) into <see cref="Prediction"/>.</summary>
+    public void EvaluateAlone(int index, CancellationToken cancellationToken)
+    {
+        var bindings = _bindings ??= CreateBindings();
+        bindings.Sample.Write(_modelInput);
+        if (Guided)
+        {
+            bindings.Sample.Write(_modelInput, _modelInput.Length);
+        }
+
+        bindings.Timestep.Fill(_scheduler.Timesteps[index]);
+        CancellableRun.Invoke((Model: _unet, Tensors: bindings), static (state, options) => state.Model.Run(options, state.Tensors), cancellationToken);
+        bindings.NoisePrediction.Read(_prediction);
+    }
+
+    private UNetBindings CreateBindings()
+    {
+        var bindings = new UNetBindings(_unet, Samples, LatentHeight, LatentWidth, _prompt.SequenceLength, _prompt.HiddenSize);
+        _prompt.WriteTo(bindings.EncoderHiddenStates, BatchSize);
+        return bindings;
+    }
 }

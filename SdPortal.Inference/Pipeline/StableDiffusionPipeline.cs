@@ -19,6 +19,7 @@ public sealed partial class StableDiffusionPipeline
     private readonly StableDiffusionPipelineOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly IUNetEvaluator _evaluator;
 
     /// <summary>Creates a pipeline over <paramref name="model"/>, which it uses but does not own.</summary>
     public StableDiffusionPipeline(
@@ -26,8 +27,20 @@ public sealed partial class StableDiffusionPipeline
         StableDiffusionPipelineOptions? options = null,
         ILogger<StableDiffusionPipeline>? logger = null,
         TimeProvider? timeProvider = null)
+        : this(model, SoloUNetEvaluator.Instance, options, logger, timeProvider)
+    {
+    }
+
+    /// <summary>Creates a pipeline whose UNet evaluations run through <paramref name="evaluator"/> (e.g. a step batcher).</summary>
+    internal StableDiffusionPipeline(
+        StableDiffusionModelFolder model,
+        IUNetEvaluator evaluator,
+        StableDiffusionPipelineOptions? options = null,
+        ILogger<StableDiffusionPipeline>? logger = null,
+        TimeProvider? timeProvider = null)
     {
         _model = model;
+        _evaluator = evaluator;
         _options = options ?? new StableDiffusionPipelineOptions();
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
@@ -50,11 +63,11 @@ public sealed partial class StableDiffusionPipeline
         var noise = new BatchNoise(seed, request.BatchSize);
         var scheduler = CreateScheduler(request, noise);
         return await Task.Run(
-            () => Generate(request with { Seed = seed }, seed, noise, scheduler, progress, started, cancellationToken),
+            () => GenerateCoreAsync(request with { Seed = seed }, seed, noise, scheduler, progress, started, cancellationToken),
             cancellationToken);
     }
 
-    private GenerationResult Generate(
+    private async Task<GenerationResult> GenerateCoreAsync(
         GenerationRequest request,
         ulong seed,
         BatchNoise noise,
@@ -73,17 +86,15 @@ public sealed partial class StableDiffusionPipeline
         var preview = _options.PreviewInterval > 0 && _model.LatentChannels == LatentPreview.Channels
             ? new LatentPreview(denoiser.LatentWidth, denoiser.LatentHeight)
             : null;
-        for (var i = 0; i < steps; i++)
+        using (var lane = _evaluator.Join(denoiser))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            denoiser.Step(i, cancellationToken);
-            if (progress is not null)
+            for (var i = 0; i < steps; i++)
             {
-                var elapsed = _time.GetElapsedTime(encoded);
-                var wantsPreview = preview is not null && ((i + 1) % _options.PreviewInterval == 0 || i == steps - 1);
-                var png = wantsPreview ? preview!.Render(denoiser.PredictedOriginal(0)) : null;
-                var itPerSecond = elapsed > TimeSpan.Zero ? (i + 1) / elapsed.TotalSeconds : 0;
-                progress.Report(new GenerationProgress(i + 1, steps, elapsed, itPerSecond, png));
+                cancellationToken.ThrowIfCancellationRequested();
+                denoiser.PrepareInput(i);
+                await lane.EvaluateAsync(i, cancellationToken);
+                denoiser.CompleteStep(i);
+                Report(progress, preview, denoiser, i, steps, encoded);
             }
         }
 
@@ -98,6 +109,21 @@ public sealed partial class StableDiffusionPipeline
             steps);
         LogGenerated(_logger, request.BatchSize, request.Width, request.Height, steps, scheduler.Name, timings.Total.TotalMilliseconds, timings.ItPerSecond);
         return new GenerationResult(images, seed, prompt.PromptTruncated, prompt.NegativePromptTruncated, timings);
+    }
+
+    private void Report(
+        IProgress<GenerationProgress>? progress, LatentPreview? preview, Denoiser denoiser, int i, int steps, long encoded)
+    {
+        if (progress is null)
+        {
+            return;
+        }
+
+        var elapsed = _time.GetElapsedTime(encoded);
+        var wantsPreview = preview is not null && ((i + 1) % _options.PreviewInterval == 0 || i == steps - 1);
+        var png = wantsPreview ? preview!.Render(denoiser.PredictedOriginal(0)) : null;
+        var itPerSecond = elapsed > TimeSpan.Zero ? (i + 1) / elapsed.TotalSeconds : 0;
+        progress.Report(new GenerationProgress(i + 1, steps, elapsed, itPerSecond, png));
     }
 
     /// <summary>

@@ -1,0 +1,13 @@
+namespace SdPortal.Inference.Batching;
+
+/// <summary>
+/// What jobs must share to go into one UNet call: the model (its session), the latent size (one tensor shape), and —
+/// when the graph takes one timestep for the whole batch ([1] or scalar) — the timestep, which
+/// <see cref="SharedTimestep"/> tells the assembler to match. Guidance is no part of the key: a guided job simply
+/// brings 2B samples and an unguided one B, each sample conditioned on its own row.
+/// </summary>
+/// <param name="Model">The UNet (compared by reference).</param>
+/// <param name="LatentHeight">Latent rows (image height ÷ 8).</param>
+/// <param name="LatentWidth">Latent columns (image width ÷ 8).</param>
+/// <param name="SharedTimestep">Whether the graph's timestep input is broadcast over the batch.</param>
+internal readonly record struct BatchKey(object Model, int LatentHeight, int LatentWidth, bool SharedTimestep);

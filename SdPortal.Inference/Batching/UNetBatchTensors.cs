@@ -1,0 +1,115 @@
+using Microsoft.ML.OnnxRuntime;
+using SdPortal.Inference.Models;
+using SdPortal.Inference.Pipeline;
+
+namespace SdPortal.Inference.Batching;
+
+/// <summary>
+/// The tensors of one (model, latent size, bucket) shape, allocated once and reused by every call of that shape:
+/// inputs and the output are bound to an <see cref="OrtIoBinding"/> once, so a step only rewrites values in place.
+/// The text conditioning of a sample slot is rewritten only when another job (or the other half of a guided job) takes
+/// the slot — a job that stays in place pays for its conditioning once. Padding slots keep whatever they last held:
+/// every operator of the UNet works per sample, so their (finite) values cannot reach another sample's output.
+/// </summary>
+internal sealed class UNetBatchTensors : IDisposable
+{
+    private readonly UNetModel _unet;
+    private readonly UNetBindings _bindings;
+    private readonly OrtIoBinding _binding;
+    private readonly (float[]? Source, int Row)[] _conditioningHeld;
+    private readonly int _sequence;
+
+    public UNetBatchTensors(UNetModel unet, int bucket, int latentHeight, int latentWidth, int sequenceLength, int hiddenSize)
+    {
+        _unet = unet;
+        Bucket = bucket;
+        SequenceLength = sequenceLength;
+        HiddenSize = hiddenSize;
+        _sequence = sequenceLength * hiddenSize;
+        _bindings = new UNetBindings(unet, bucket, latentHeight, latentWidth, sequenceLength, hiddenSize);
+        _binding = unet.Bind(_bindings);
+        _conditioningHeld = new (float[]?, int)[bucket];
+        ImageLength = unet.LatentChannels * latentHeight * latentWidth;
+    }
+
+    /// <summary>Samples per call.</summary>
+    public int Bucket { get; }
+
+    /// <summary>Tokens per conditioning sequence.</summary>
+    public int SequenceLength { get; }
+
+    /// <summary>Conditioning width.</summary>
+    public int HiddenSize { get; }
+
+    /// <summary>Latent values per sample.</summary>
+    public int ImageLength { get; }
+
+    /// <summary>Conditioning rows written by the last <see cref="Load"/> (0 when every slot kept its job).</summary>
+    public int ConditioningRowsWritten { get; private set; }
+
+    /// <summary>Writes every slot's model input, timestep and (where the slot changed hands) conditioning.</summary>
+    public void Load(IReadOnlyList<BatchSlot> slots)
+    {
+        ConditioningRowsWritten = 0;
+        var perSample = _unet.TimestepForm.Shape == TimestepShape.PerSample;
+        foreach (var slot in slots)
+        {
+            var denoiser = slot.Denoiser;
+            var input = denoiser.ModelInput;
+            _bindings.Sample.Write(input, slot.Offset * ImageLength);
+            if (denoiser.Guided)
+            {
+                _bindings.Sample.Write(input, (slot.Offset + denoiser.BatchSize) * ImageLength);
+            }
+
+            var timestep = denoiser.TimestepAt(slot.StepIndex);
+            if (perSample)
+            {
+                _bindings.Timestep.Fill(timestep, slot.Offset, slot.Samples);
+            }
+            else
+            {
+                _bindings.Timestep.Fill(timestep); // the assembler only shares a broadcast timestep between equal ones
+            }
+
+            WriteConditioning(denoiser, slot.Offset);
+        }
+    }
+
+    /// <summary>Runs the UNet over the bound tensors.</summary>
+    public void Run(RunOptions options) => _unet.Run(options, _binding);
+
+    /// <summary>Copies each slot's rows of the prediction into its job's <see cref="Denoiser.Prediction"/>.</summary>
+    public void Store(IReadOnlyList<BatchSlot> slots)
+    {
+        foreach (var slot in slots)
+        {
+            _bindings.NoisePrediction.Read(slot.Denoiser.Prediction, slot.Offset * ImageLength);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _binding.Dispose();
+        _bindings.Dispose();
+    }
+
+    private void WriteConditioning(Denoiser denoiser, int offset)
+    {
+        var hidden = denoiser.Prompt.HiddenStates;
+        for (var s = 0; s < denoiser.Samples; s++)
+        {
+            var row = denoiser.ConditioningSource(s);
+            ref var held = ref _conditioningHeld[offset + s];
+            if (ReferenceEquals(held.Source, hidden) && held.Row == row)
+            {
+                continue;
+            }
+
+            _bindings.EncoderHiddenStates.Write(hidden.AsSpan(row * _sequence, _sequence), (offset + s) * _sequence);
+            held = (hidden, row);
+            ConditioningRowsWritten++;
+        }
+    }
+}
