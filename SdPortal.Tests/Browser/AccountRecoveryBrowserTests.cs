@@ -73,6 +73,36 @@ public sealed class AccountRecoveryBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.Locator("#tenant-role")).ToHaveTextAsync("Member");
     }
 
+    /// <summary>R19 through the browser: the sign-in page spends the same per-IP budget as the API's login route.</summary>
+    [Fact]
+    public async Task SignInPage_SharesThePerIpBudgetWithTheApi_AndSays429WhenItIsSpent()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var portal = new PortalWebFactory(database, new Dictionary<string, string?> { ["Auth:LoginAttemptsPerWindow"] = "3" });
+        portal.StartOnKestrel();
+        var owner = await portal.RegisterTenantAsync("Stuffed");
+        await using var session = await browser.Browser.NewContextAsync();
+        var page = await session.NewPageAsync();
+
+        var statuses = new List<int>();
+        for (var attempt = 0; attempt < 4; attempt++)
+        {
+            await page.GotoAsync(portal.Url("/account/login"));
+            await page.FillAsync("#email", owner.Email);
+            await page.FillAsync("#password", "not-the-password");
+            var response = await page.RunAndWaitForResponseAsync(() => page.ClickAsync("#login-submit"),
+                r => r.Url.Contains("/account/login", StringComparison.Ordinal) && r.Request.Method == "POST");
+            statuses.Add(response.Status);
+        }
+
+        await Assertions.Expect(page.Locator(".account-message")).ToContainTextAsync("Too many attempts");
+        // The same address through the API: the budget is already spent.
+        var api = await portal.TryLoginAsync(owner.Email, owner.Password);
+        Assert.Equal([200, 200, 200, 429], statuses);
+        Assert.Equal(System.Net.HttpStatusCode.TooManyRequests, api.StatusCode);
+        Assert.True(api.Headers.RetryAfter is not null, "429 without Retry-After");
+    }
+
     private static async Task RequestResetAsync(IPage page, PortalWebFactory portal, string email)
     {
         await page.GotoAsync(portal.Url("/account/login"));

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Security.Claims;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -11,12 +9,9 @@ using SdPortal.Data.Entities;
 
 namespace SdPortal.Web.Identity;
 
-/// <summary>ASP.NET Core Identity, the three ways in (bearer token, API key, cookie) and the login rate limit. See ADR-002.</summary>
+/// <summary>ASP.NET Core Identity, the three ways in (bearer token, API key, cookie) and the per-IP sign-in limit (<see cref="SignInAttemptLimiter"/>). See ADR-002.</summary>
 public static class PortalIdentityExtensions
 {
-    /// <summary>The rate-limiter policy of the login endpoint.</summary>
-    public const string LoginRateLimit = "login";
-
     /// <summary>Adds Identity on the portal's context with lockout (5 failures, 5 minutes) and the authentication schemes.</summary>
     public static IHostApplicationBuilder AddPortalIdentity(this IHostApplicationBuilder builder)
     {
@@ -71,41 +66,16 @@ public static class PortalIdentityExtensions
         });
         builder.Services.AddAuthorization();
 
-        builder.Services.AddRateLimiter(o =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(LoginRateLimit, http =>
-            {
-                var auth = http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value;
-                return RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new FixedWindowRateLimiterOptions
-                    {
-                        PermitLimit = auth.LoginAttemptsPerWindow,
-                        Window = TimeSpan.FromSeconds(auth.LoginWindowSeconds),
-                        QueueLimit = 0,
-                    });
-            });
-            o.OnRejected = (ctx, _) =>
-            {
-                if (ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-                {
-                    ctx.HttpContext.Response.Headers.RetryAfter =
-                        Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                }
-
-                return ValueTask.CompletedTask;
-            };
-        });
+        builder.Services.AddSingleton<SignInAttemptLimiter>();
         return builder;
     }
 
-    /// <summary>Problem details for bodiless API errors, then authentication, authorization and rate limiting.</summary>
+    /// <summary>Problem details for bodiless API errors, then authentication and authorization.</summary>
     public static WebApplication UsePortalIdentity(this WebApplication app)
     {
         app.UseWhen(IsApi, api => api.UseStatusCodePages());
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseRateLimiter();
         return app;
     }
 

@@ -14,15 +14,15 @@ internal static class AuthEndpoints
         var auth = api.MapGroup("/auth").AllowAnonymous().WithTags("Auth");
         auth.MapPost("/register", (RegisterRequest request, RegistrationHandler handler, HttpContext http) =>
             handler.RegisterAsync(request, http));
-        auth.MapPost("/login", LoginAsync).RequireRateLimiting(PortalIdentityExtensions.LoginRateLimit);
+        auth.MapPost("/login", LoginAsync).AddEndpointFilter<SignInAttemptFilter>();
         auth.MapGet("/confirm-email", ConfirmEmailAsync).WithName("ConfirmEmail");
         auth.MapPost("/accept-invitation", (AcceptInvitationRequest request, InvitationAcceptanceHandler handler, CancellationToken ct) =>
             handler.AcceptAsync(request, ct));
         // Sending mail on request is an abuse vector: the same per-IP limit as sign-in.
         auth.MapPost("/forgot-password", (ForgotPasswordRequest request, PasswordResetHandler handler, HttpContext http) =>
-            handler.RequestAsync(request, http)).RequireRateLimiting(PortalIdentityExtensions.LoginRateLimit);
+            handler.RequestAsync(request, http)).AddEndpointFilter<SignInAttemptFilter>();
         auth.MapPost("/reset-password", (ResetPasswordRequest request, PasswordResetHandler handler) => handler.ResetAsync(request))
-            .RequireRateLimiting(PortalIdentityExtensions.LoginRateLimit);
+            .AddEndpointFilter<SignInAttemptFilter>();
     }
 
     private static async Task<IResult> LoginAsync(LoginRequest request, UserManager<PortalUser> users, SignInManager<PortalUser> signIn)

@@ -1,0 +1,28 @@
+using SdPortal.Web.Identity;
+
+namespace SdPortal.Web.Account;
+
+/// <summary>The sign-in budget on the statically rendered account pages: the same per-IP counter as the API (R19).</summary>
+internal static class AccountPageLimits
+{
+    /// <summary>
+    /// Takes one attempt for the request's address; when the budget is spent, sets 429 with <c>Retry-After</c> and
+    /// returns the message for the form, else null.
+    /// </summary>
+    public static string? Refusal(this SignInAttemptLimiter limiter, HttpContext http)
+    {
+        if (limiter.TryAcquire(http.Connection.RemoteIpAddress) is not { } retryAfter)
+        {
+            return null;
+        }
+
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        if (!http.Response.HasStarted)
+        {
+            http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return $"Too many attempts from your network: try again in {seconds} seconds.";
+    }
+}
