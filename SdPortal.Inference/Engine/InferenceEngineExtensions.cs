@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using SdPortal.Inference.Batching;
 using SdPortal.Inference.Hosting;
 using SdPortal.Inference.Jobs;
+using SdPortal.Inference.Models;
 
 namespace SdPortal.Inference.Engine;
 
@@ -11,7 +12,8 @@ namespace SdPortal.Inference.Engine;
 public static class InferenceEngineExtensions
 {
     /// <summary>
-    /// Adds the model catalogue (<c>Models</c>), the devices (<c>Inference:Devices</c>), the long-lived engine and the
+    /// Adds the model catalogue (<c>Models</c>), the devices (<c>Inference:Devices</c>), the CUDA
+    /// provider's settings (<c>Inference:Cuda</c>), the long-lived engine and the
     /// Hangfire job <see cref="GenerationWork"/>. The caller provides the <see cref="IJobGateway"/>.
     /// </summary>
     public static IHostApplicationBuilder AddInferenceEngine(this IHostApplicationBuilder builder)
@@ -21,6 +23,8 @@ public static class InferenceEngineExtensions
         builder.Services.AddOptions<InferenceHostOptions>().BindConfiguration(InferenceHostOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<BatchingOptions>().BindConfiguration(BatchingOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<CudaProviderSettings>().BindConfiguration(CudaProviderSettings.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ModelCatalog>();
         builder.Services.AddSingleton<DeviceActivity>();

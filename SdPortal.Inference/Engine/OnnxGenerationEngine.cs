@@ -24,16 +24,19 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
     private readonly ConcurrentDictionary<string, int> _active = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<StepBatcher>> _batchers = new(StringComparer.Ordinal);
     private readonly BatchingOptions _batching;
+    private readonly CudaProviderSettings _cuda;
 
     public OnnxGenerationEngine(
         ModelCatalog catalog,
         IOptions<InferenceHostOptions> host,
         IOptions<BatchingOptions> batching,
+        IOptions<CudaProviderSettings> cuda,
         DeviceActivity activity,
         ILoggerFactory loggers)
     {
         _catalog = catalog;
         _batching = batching.Value;
+        _cuda = cuda.Value;
         _loggers = loggers;
         _activity = activity;
         Devices = DeviceInventory.Resolve(host.Value.Devices, DeviceInventory.AvailableProviders());
@@ -85,7 +88,7 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
     {
         var model = _models.GetOrAdd((modelKey, device), key => new Lazy<StableDiffusionModelFolder>(
             () => StableDiffusionModelFolder.Open(
-                _catalog.Prepare(key.Model).Directory, InferenceDevice.Parse(key.Device), _loggers.CreateLogger<StableDiffusionModelFolder>()),
+                _catalog.Prepare(key.Model).Directory, InferenceDevice.Parse(key.Device), _loggers.CreateLogger<StableDiffusionModelFolder>(), _cuda),
             LazyThreadSafetyMode.ExecutionAndPublication));
         try
         {
