@@ -13,7 +13,7 @@ public static class InferenceEngineExtensions
 {
     /// <summary>
     /// Adds the model catalogue (<c>Models</c>), the devices (<c>Inference:Devices</c>), the CUDA
-    /// provider's settings (<c>Inference:Cuda</c>), the long-lived engine and the
+    /// provider's settings (<c>Inference:Cuda</c>), the model memory budget (<c>Inference:Residency</c>), the long-lived engine and the
     /// Hangfire job <see cref="GenerationWork"/>. The caller provides the <see cref="IJobGateway"/>.
     /// </summary>
     public static IHostApplicationBuilder AddInferenceEngine(this IHostApplicationBuilder builder)
@@ -26,6 +26,9 @@ public static class InferenceEngineExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<CudaProviderSettings>().BindConfiguration(CudaProviderSettings.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ResidencyOptions>().BindConfiguration(ResidencyOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.TryAddSingleton<IDeviceTelemetry>(NoDeviceTelemetry.Instance);
         builder.Services.AddSingleton<ModelCatalog>();
         builder.Services.AddSingleton<DeviceActivity>();
         builder.Services.AddSingleton<IGenerationEngine, OnnxGenerationEngine>();

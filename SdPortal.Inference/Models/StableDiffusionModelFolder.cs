@@ -109,9 +109,13 @@ public sealed partial class StableDiffusionModelFolder : IDisposable
         }
     }
 
+    /// <summary>Whether <see cref="Dispose"/> has closed the sessions (the engine evicted the model, or shut down).</summary>
+    public bool IsDisposed { get; private set; }
+
     /// <inheritdoc />
     public void Dispose()
     {
+        IsDisposed = true;
         TextEncoder.Dispose();
         UNet.Dispose();
         VaeDecoder.Dispose();

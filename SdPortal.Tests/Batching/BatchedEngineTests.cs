@@ -61,6 +61,6 @@ public sealed class BatchedEngineTests : IDisposable
     {
         var catalog = new ModelCatalog(Options.Create(new ModelCatalogOptions { Directory = _models }), NullLogger<ModelCatalog>.Instance);
         return new OnnxGenerationEngine(
-            catalog, Options.Create(new InferenceHostOptions { Devices = "cpu" }), Options.Create(batching), Options.Create(new CudaProviderSettings()), activity, NullLoggerFactory.Instance);
+            catalog, Options.Create(new InferenceHostOptions { Devices = "cpu" }), Options.Create(batching), Options.Create(new CudaProviderSettings()), Options.Create(new ResidencyOptions()), NoDeviceTelemetry.Instance, activity, NullLoggerFactory.Instance);
     }
 }
