@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using SdPortal.Inference.Batching;
+using SdPortal.Inference.Gpu;
 using SdPortal.Inference.Hosting;
 using SdPortal.Inference.Jobs;
 using SdPortal.Inference.Models;
@@ -28,7 +29,7 @@ public static class InferenceEngineExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ResidencyOptions>().BindConfiguration(ResidencyOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.TryAddSingleton<IDeviceTelemetry>(NoDeviceTelemetry.Instance);
+        builder.Services.TryAddSingleton<IDeviceTelemetry, NvmlDeviceTelemetry>();
         builder.Services.AddSingleton<ModelCatalog>();
         builder.Services.AddSingleton<DeviceActivity>();
         builder.Services.AddSingleton<IGenerationEngine, OnnxGenerationEngine>();
