@@ -10,4 +10,7 @@ internal interface IBatchRunner : IDisposable
     /// samples (the rest is padding whose output is ignored), under <paramref name="options"/>.
     /// </summary>
     void Run(BatchKey key, IReadOnlyList<BatchSlot> slots, int bucket, RunOptions options);
+
+    /// <summary>Releases whatever is held for the UNet <paramref name="model"/> (before its session is closed).</summary>
+    void Forget(object model);
 }

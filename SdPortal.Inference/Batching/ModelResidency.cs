@@ -64,6 +64,20 @@ internal sealed class ModelResidency(long budgetBytes)
         }
     }
 
+    /// <summary>
+    /// Forgets <paramref name="model"/> if no job holds it: its sessions failed to open, so it occupies nothing.
+    /// </summary>
+    public void Remove(string model)
+    {
+        if (_models.TryGetValue(model, out var resident) && resident.Jobs == 0)
+        {
+            _models.Remove(model);
+        }
+    }
+
+    /// <summary>The budget in bytes; 0 when there is none.</summary>
+    public long BudgetBytes => budgetBytes;
+
     /// <summary>Whether the resident models exceed the budget (a model was admitted over it).</summary>
     public bool OverBudget => budgetBytes > 0 && UsedBytes > budgetBytes;
 

@@ -29,7 +29,7 @@ internal sealed class OnnxBatchRunner : IBatchRunner
         tensors.Store(slots);
     }
 
-    /// <summary>Releases the tensor sets of <paramref name="model"/> (before its sessions are closed).</summary>
+    /// <inheritdoc />
     public void Forget(object model)
     {
         foreach (var entry in _tensors.Where(e => ReferenceEquals(e.Key.Key.Model, model)).ToList())

@@ -19,6 +19,7 @@ namespace SdPortal.Inference.Batching;
 internal sealed partial class StepBatcher : IUNetEvaluator, IDisposable
 {
     private readonly object _gate = new();
+    private readonly Lock _runnerGate = new();
     private readonly List<PendingStep> _waiting = [];
     private readonly HashSet<Lane> _returning = [];
     private readonly IBatchRunner _runner;
@@ -81,6 +82,18 @@ internal sealed partial class StepBatcher : IUNetEvaluator, IDisposable
         var unet = denoiser.UNet;
         var key = new BatchKey(unet, denoiser.LatentHeight, denoiser.LatentWidth, unet.TimestepForm.Shape != TimestepShape.PerSample);
         return new Lane(this, denoiser, key, Interlocked.Increment(ref _arrivals));
+    }
+
+    /// <summary>
+    /// Releases the loop's tensors bound to <paramref name="unet"/>, whose session is about to close (the model was
+    /// evicted: no job of it is running). Waits for a call in progress, which holds the runner.
+    /// </summary>
+    public void Forget(object unet)
+    {
+        lock (_runnerGate)
+        {
+            _runner.Forget(unet);
+        }
     }
 
     /// <inheritdoc />
@@ -272,7 +285,11 @@ internal sealed partial class StepBatcher : IUNetEvaluator, IDisposable
     private void RunPart(BatchKey key, IReadOnlyList<PendingStep> part, int bucket, RunOptions options)
     {
         var (slots, samples) = BatchSlot.Layout([.. part.Select(p => (p.Lane.Denoiser, p.Index))]);
-        _runner.Run(key, slots, bucket, options);
+        lock (_runnerGate)
+        {
+            _runner.Run(key, slots, bucket, options);
+        }
+
         lock (_gate)
         {
             _samplesRun += samples;

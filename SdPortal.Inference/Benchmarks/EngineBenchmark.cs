@@ -28,7 +28,7 @@ public static class EngineBenchmark
         EngineBenchmarkSettings settings, InferenceDevice device, CancellationToken cancellationToken)
     {
         var directory = settings.ModelDirectory ?? WriteTinyModel();
-        using var model = StableDiffusionModelFolder.Open(directory, device);
+        using var model = StableDiffusionModelFolder.Open(directory, device, cuda: settings.Cuda);
         var pipeline = new StableDiffusionPipeline(model, new StableDiffusionPipelineOptions { PreviewInterval = 0 });
         var request = new GenerationRequest
         {
@@ -65,7 +65,10 @@ public static class EngineBenchmark
             StepsPerSecond: Median(runs, t => t.ItPerSecond),
             ManagedBytesPerStep: bytesPerStep,
             TokenizerPromptsPerSecond: TokenizerThroughput(model.Tokenizer),
-            Batching: batching);
+            Batching: batching,
+            CudaProviderOptions: model.Device.Kind == InferenceDeviceKind.Cuda
+                ? (settings.Cuda ?? new CudaProviderSettings()).ToProviderOptions(model.Device.DeviceId)
+                : null);
     }
 
     /// <summary>(bytes of a 2N-step run − bytes of an N-step run) ÷ N: what each extra step costs, set-up excluded.</summary>

@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace SdPortal.Inference.Benchmarks;
 
-/// <summary>The engine's figures for docs/benchmarks.md (medians over the timed repetitions).</summary>
+/// <summary>
+/// The engine's figures for docs/benchmarks.md (medians over the timed repetitions); on a GPU, with the CUDA provider
+/// options they were measured under.
+/// </summary>
 public sealed record EngineBenchmarkReport(
     string Machine,
     string Device,
@@ -17,7 +20,8 @@ public sealed record EngineBenchmarkReport(
     double StepsPerSecond,
     double ManagedBytesPerStep,
     double TokenizerPromptsPerSecond,
-    BatchingFigures? Batching)
+    BatchingFigures? Batching,
+    IReadOnlyDictionary<string, string>? CudaProviderOptions = null)
 {
     private static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 

@@ -1,12 +1,14 @@
 using System.Collections.Concurrent;
+using SdPortal.Inference.Models;
 
 namespace SdPortal.Inference.Engine;
 
 /// <summary>
 /// Counts what each device does (jobs running, steps finished, models opened) so a worker can describe itself to the
-/// operators. Cheap and lock-light: the denoising thread records a step with one enqueue.
+/// operators. Cheap and lock-light: the denoising thread records a step with one enqueue. A GPU's memory, utilisation
+/// and temperature come from <paramref name="telemetry"/> (NVML) when the device is described; without it they are null.
 /// </summary>
-public sealed class DeviceActivity(TimeProvider time)
+public sealed class DeviceActivity(TimeProvider time, IDeviceTelemetry? telemetry = null)
 {
     /// <summary>The window over which <see cref="DeviceStatus.StepsPerSecond"/> is measured.</summary>
     public static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(10);
@@ -35,7 +37,10 @@ public sealed class DeviceActivity(TimeProvider time)
     /// <summary>Records that <paramref name="model"/>'s sessions on <paramref name="device"/> were closed.</summary>
     public void ModelUnloaded(string device, string model) => For(device).Models.TryRemove(model, out _);
 
-    /// <summary>What <paramref name="device"/> is doing now; memory only for the CPU (the process's working set).</summary>
+    /// <summary>
+    /// What <paramref name="device"/> is doing now: for the CPU, memory as the process's working set; for
+    /// <c>cuda:N</c>, the GPU's memory, utilisation and temperature as its driver reports them (null without one).
+    /// </summary>
     public DeviceStatus Describe(string device)
     {
         var counters = For(device);
@@ -43,9 +48,16 @@ public sealed class DeviceActivity(TimeProvider time)
         var rate = counters.Steps.Count / RateWindow.TotalSeconds;
         var models = counters.Models.Keys.Order(StringComparer.Ordinal).ToList();
         var running = Volatile.Read(ref counters.JobsRunning);
-        return device == "cpu"
-            ? new DeviceStatus(device, models, running, rate, Environment.WorkingSet, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes)
-            : new DeviceStatus(device, models, running, rate);
+        if (device == "cpu")
+        {
+            return new DeviceStatus(device, models, running, rate, Environment.WorkingSet, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
+        }
+
+        var gpu = InferenceDevice.TryParse(device, out var parsed) && parsed.Kind == InferenceDeviceKind.Cuda
+            ? telemetry?.Read(parsed.DeviceId)
+            : null;
+        return new DeviceStatus(
+            device, models, running, rate, gpu?.MemoryUsedBytes, gpu?.MemoryTotalBytes, gpu?.UtilizationPercent, gpu?.TemperatureCelsius);
     }
 
     private void Prune(Counters counters)

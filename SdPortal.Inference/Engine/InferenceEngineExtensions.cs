@@ -2,8 +2,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using SdPortal.Inference.Batching;
+using SdPortal.Inference.Gpu;
 using SdPortal.Inference.Hosting;
 using SdPortal.Inference.Jobs;
+using SdPortal.Inference.Models;
 
 namespace SdPortal.Inference.Engine;
 
@@ -11,7 +13,8 @@ namespace SdPortal.Inference.Engine;
 public static class InferenceEngineExtensions
 {
     /// <summary>
-    /// Adds the model catalogue (<c>Models</c>), the devices (<c>Inference:Devices</c>), the long-lived engine and the
+    /// Adds the model catalogue (<c>Models</c>), the devices (<c>Inference:Devices</c>), the CUDA
+    /// provider's settings (<c>Inference:Cuda</c>), the model memory budget (<c>Inference:Residency</c>), the long-lived engine and the
     /// Hangfire job <see cref="GenerationWork"/>. The caller provides the <see cref="IJobGateway"/>.
     /// </summary>
     public static IHostApplicationBuilder AddInferenceEngine(this IHostApplicationBuilder builder)
@@ -22,6 +25,11 @@ public static class InferenceEngineExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<BatchingOptions>().BindConfiguration(BatchingOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<CudaProviderSettings>().BindConfiguration(CudaProviderSettings.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ResidencyOptions>().BindConfiguration(ResidencyOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.TryAddSingleton<IDeviceTelemetry, NvmlDeviceTelemetry>();
         builder.Services.AddSingleton<ModelCatalog>();
         builder.Services.AddSingleton<DeviceActivity>();
         builder.Services.AddSingleton<IGenerationEngine, OnnxGenerationEngine>();

@@ -9,37 +9,58 @@ using SdPortal.Inference.Pipeline;
 namespace SdPortal.Inference.Engine;
 
 /// <summary>
-/// ONNX Runtime sessions opened once per model per device and kept for the life of the process (sessions are
-/// expensive; runs are cheap). Each job goes to the device running the fewest jobs; pipelines are per job. Where
-/// <see cref="BatchingOptions"/> turns batching on (GPUs by default) each device has one <see cref="StepBatcher"/> through which its jobs' UNet
-/// steps share calls (ADR-010); otherwise every job runs its own calls.
-/// <see cref="DeviceActivity"/> counts jobs, steps and open models for the operators' pool page.
+/// ONNX Runtime sessions opened once per model per device and kept while they fit (sessions are expensive; runs are
+/// cheap). Each job goes to a device that has its model open unless that device is much busier than the least busy one
+/// (<see cref="ModelAffinity"/>); pipelines are per job. Each device has a memory budget (<see cref="ResidencyOptions"/>):
+/// opening a model that does not fit first closes idle models, least recently used first; a model with jobs running is
+/// never closed (<see cref="ModelResidency"/>). Where <see cref="BatchingOptions"/> turns batching on (GPUs by default)
+/// each device has one <see cref="StepBatcher"/> through which its jobs' UNet steps share calls (ADR-010); otherwise
+/// every job runs its own calls. <see cref="DeviceActivity"/> counts jobs, steps and open models for the operators'
+/// pool page.
 /// </summary>
-public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
+public sealed partial class OnnxGenerationEngine : IGenerationEngine, IDisposable
 {
     private readonly ModelCatalog _catalog;
     private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
     private readonly DeviceActivity _activity;
     private readonly ConcurrentDictionary<(string Model, string Device), Lazy<StableDiffusionModelFolder>> _models = new();
     private readonly ConcurrentDictionary<string, int> _active = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<StepBatcher>> _batchers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ModelResidency> _residency = new(StringComparer.Ordinal);
     private readonly BatchingOptions _batching;
+    private readonly CudaProviderSettings _cuda;
+    private readonly ResidencyOptions _residencyOptions;
 
     public OnnxGenerationEngine(
         ModelCatalog catalog,
         IOptions<InferenceHostOptions> host,
         IOptions<BatchingOptions> batching,
+        IOptions<CudaProviderSettings> cuda,
+        IOptions<ResidencyOptions> residency,
+        IDeviceTelemetry telemetry,
         DeviceActivity activity,
         ILoggerFactory loggers)
     {
         _catalog = catalog;
         _batching = batching.Value;
+        _cuda = cuda.Value;
+        _residencyOptions = residency.Value;
         _loggers = loggers;
+        _logger = loggers.CreateLogger<OnnxGenerationEngine>();
         _activity = activity;
         Devices = DeviceInventory.Resolve(host.Value.Devices, DeviceInventory.AvailableProviders());
         foreach (var device in Devices)
         {
             _active[device] = 0;
+            var parsed = InferenceDevice.Parse(device);
+            var memory = parsed.Kind == InferenceDeviceKind.Cuda ? telemetry.Read(parsed.DeviceId)?.MemoryTotalBytes : null;
+            var budget = _residencyOptions.BudgetFor(device, memory);
+            _residency[device] = new ModelResidency(budget);
+            if (budget > 0)
+            {
+                LogBudget(_logger, device, budget);
+            }
         }
     }
 
@@ -48,22 +69,33 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
     public async Task<(GenerationResult Result, string Device)> GenerateAsync(
         string modelKey, GenerationRequest request, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
     {
-        var device = LeaseDevice();
+        var device = LeaseDevice(modelKey);
         try
         {
             using var running = _activity.BeginJob(device);
-            var model = Open(modelKey, device);
-            var logger = _loggers.CreateLogger<StableDiffusionPipeline>();
-            var pipeline = _batching.BatchesOn(device)
-                ? new StableDiffusionPipeline(model, BatcherFor(device), logger: logger)
-                : new StableDiffusionPipeline(model, logger: logger);
-            return (await pipeline.GenerateAsync(request, new StepCounter(_activity, device, progress), cancellationToken), device);
+            var model = Acquire(modelKey, device);
+            try
+            {
+                var logger = _loggers.CreateLogger<StableDiffusionPipeline>();
+                var pipeline = _batching.BatchesOn(device)
+                    ? new StableDiffusionPipeline(model, BatcherFor(device), logger: logger)
+                    : new StableDiffusionPipeline(model, logger: logger);
+                return (await pipeline.GenerateAsync(request, new StepCounter(_activity, device, progress), cancellationToken), device);
+            }
+            finally
+            {
+                Release(modelKey, device);
+            }
         }
         finally
         {
             _active.AddOrUpdate(device, 0, (_, n) => n - 1);
         }
     }
+
+    /// <summary>The open sessions of <paramref name="modelKey"/> on <paramref name="device"/>, or null when it is not open.</summary>
+    internal StableDiffusionModelFolder? OpenModel(string modelKey, string device) =>
+        _models.TryGetValue((modelKey, device), out var model) && model.IsValueCreated ? model.Value : null;
 
     public IReadOnlyList<DeviceStatus> DescribeDevices() => [.. Devices.Select(_activity.Describe)];
 
@@ -81,11 +113,76 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
         }
     }
 
+    /// <summary>
+    /// Counts the job on <paramref name="modelKey"/>'s residency on <paramref name="device"/>, closing the idle models it
+    /// displaces, then opens (or reuses) the model's sessions. Eviction happens under the device's residency lock, so a
+    /// job that wants an evicted model after that opens it afresh instead of finding the closing sessions.
+    /// </summary>
+    private StableDiffusionModelFolder Acquire(string modelKey, string device)
+    {
+        var residency = _residency[device];
+        var bytes = residency.BudgetBytes > 0 ? ModelFootprint.EstimateBytes(new(_catalog.Prepare(modelKey).Directory)) : 0;
+        lock (residency)
+        {
+            foreach (var evicted in residency.Acquire(modelKey, bytes))
+            {
+                Close(evicted, device);
+            }
+
+            if (residency.OverBudget)
+            {
+                LogOverBudget(_logger, device, modelKey, residency.UsedBytes, residency.BudgetBytes);
+            }
+        }
+
+        try
+        {
+            return Open(modelKey, device);
+        }
+        catch
+        {
+            lock (residency)
+            {
+                residency.Release(modelKey);
+                residency.Remove(modelKey); // never opened: it holds no memory
+            }
+
+            throw;
+        }
+    }
+
+    private void Release(string modelKey, string device)
+    {
+        var residency = _residency[device];
+        lock (residency)
+        {
+            residency.Release(modelKey);
+        }
+    }
+
+    private void Close(string modelKey, string device)
+    {
+        if (!_models.TryRemove((modelKey, device), out var model) || !model.IsValueCreated)
+        {
+            return;
+        }
+
+        // The batcher's tensors are bound to the UNet's session: release them before the session goes.
+        if (_batchers.TryGetValue(device, out var batcher) && batcher.IsValueCreated)
+        {
+            batcher.Value.Forget(model.Value.UNet);
+        }
+
+        model.Value.Dispose();
+        _activity.ModelUnloaded(device, modelKey);
+        LogEvicted(_logger, modelKey, device);
+    }
+
     private StableDiffusionModelFolder Open(string modelKey, string device)
     {
         var model = _models.GetOrAdd((modelKey, device), key => new Lazy<StableDiffusionModelFolder>(
             () => StableDiffusionModelFolder.Open(
-                _catalog.Prepare(key.Model).Directory, InferenceDevice.Parse(key.Device), _loggers.CreateLogger<StableDiffusionModelFolder>()),
+                _catalog.Prepare(key.Model).Directory, InferenceDevice.Parse(key.Device), _loggers.CreateLogger<StableDiffusionModelFolder>(), _cuda),
             LazyThreadSafetyMode.ExecutionAndPublication));
         try
         {
@@ -111,15 +208,25 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
                 _loggers.CreateLogger<StepBatcher>()),
             LazyThreadSafetyMode.ExecutionAndPublication)).Value;
 
-    private string LeaseDevice()
+    private string LeaseDevice(string modelKey)
     {
         lock (_active)
         {
-            var device = Devices.MinBy(d => _active[d])!;
+            var device = ModelAffinity.Choose(
+                Devices, d => _active[d], d => _models.TryGetValue((modelKey, d), out var m) && m.IsValueCreated, _residencyOptions.AffinitySlackJobs);
             _active[device]++;
             return device;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Device}: models may hold {BudgetBytes} bytes; idle ones are closed, least recently used first, to make room")]
+    private static partial void LogBudget(ILogger logger, string device, long budgetBytes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closed model {Model} on {Device} to make room for another (least recently used, idle)")]
+    private static partial void LogEvicted(ILogger logger, string model, string device);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Device}: opening {Model} exceeds the model budget ({UsedBytes} of {BudgetBytes} bytes); every other model there has jobs running")]
+    private static partial void LogOverBudget(ILogger logger, string device, string model, long usedBytes, long budgetBytes);
 
     /// <summary>Counts each step for the device's rate, then passes the report on.</summary>
     private sealed class StepCounter(DeviceActivity activity, string device, IProgress<GenerationProgress>? inner) : IProgress<GenerationProgress>

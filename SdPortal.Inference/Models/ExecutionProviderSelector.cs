@@ -11,8 +11,11 @@ internal static partial class ExecutionProviderSelector
 {
     private const string CudaProviderName = "CUDAExecutionProvider";
 
-    /// <summary>Returns session options for <paramref name="requested"/> and the device they actually target.</summary>
-    public static (SessionOptions Options, InferenceDevice Device) Create(InferenceDevice requested, ILogger logger)
+    /// <summary>
+    /// Returns session options for <paramref name="requested"/> and the device they actually target; a GPU's provider is
+    /// set up from <paramref name="cuda"/> (the defaults when null).
+    /// </summary>
+    public static (SessionOptions Options, InferenceDevice Device) Create(InferenceDevice requested, ILogger logger, CudaProviderSettings? cuda = null)
     {
         // The environment must exist before any provider is appended (it owns logging and the provider registry).
         var env = OrtEnv.Instance();
@@ -31,14 +34,9 @@ internal static partial class ExecutionProviderSelector
 
         try
         {
-            using var cuda = new OrtCUDAProviderOptions();
-            cuda.UpdateOptions(new Dictionary<string, string>
-            {
-                ["device_id"] = requested.DeviceId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["arena_extend_strategy"] = "kSameAsRequested",
-                ["cudnn_conv_algo_search"] = "HEURISTIC",
-            });
-            options.AppendExecutionProvider_CUDA(cuda);
+            using var provider = new OrtCUDAProviderOptions();
+            provider.UpdateOptions(new Dictionary<string, string>((cuda ?? new CudaProviderSettings()).ToProviderOptions(requested.DeviceId)));
+            options.AppendExecutionProvider_CUDA(provider);
         }
         catch (OnnxRuntimeException ex)
         {

@@ -74,16 +74,20 @@ public sealed partial class StableDiffusionModelFolder : IDisposable
 
     internal VaeDecoderModel VaeDecoder { get; }
 
-    /// <summary>Validates and opens the folder at <paramref name="directory"/> on <paramref name="device"/>.</summary>
+    /// <summary>
+    /// Validates and opens the folder at <paramref name="directory"/> on <paramref name="device"/>; a GPU's provider is
+    /// set up from <paramref name="cuda"/> (the defaults when null).
+    /// </summary>
     /// <exception cref="ModelLoadException">A file is missing, malformed or not the model expected.</exception>
-    public static StableDiffusionModelFolder Open(string directory, InferenceDevice device = default, ILogger? logger = null)
+    public static StableDiffusionModelFolder Open(
+        string directory, InferenceDevice device = default, ILogger? logger = null, CudaProviderSettings? cuda = null)
     {
         logger ??= NullLogger.Instance;
         var layout = new ModelFolderLayout(directory);
         layout.EnsureComplete();
         var configuration = ModelConfiguration.Read(layout);
 
-        var (options, actualDevice) = ExecutionProviderSelector.Create(device, logger);
+        var (options, actualDevice) = ExecutionProviderSelector.Create(device, logger, cuda);
         using (options)
         {
             var opened = new List<OnnxModelFile>(3);
@@ -105,9 +109,13 @@ public sealed partial class StableDiffusionModelFolder : IDisposable
         }
     }
 
+    /// <summary>Whether <see cref="Dispose"/> has closed the sessions (the engine evicted the model, or shut down).</summary>
+    public bool IsDisposed { get; private set; }
+
     /// <inheritdoc />
     public void Dispose()
     {
+        IsDisposed = true;
         TextEncoder.Dispose();
         UNet.Dispose();
         VaeDecoder.Dispose();

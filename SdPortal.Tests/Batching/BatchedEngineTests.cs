@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using SdPortal.Inference.Batching;
 using SdPortal.Inference.Engine;
 using SdPortal.Inference.Hosting;
+using SdPortal.Inference.Models;
 using SdPortal.Tests.Pipeline.Support;
 
 namespace SdPortal.Tests.Batching;
@@ -60,6 +61,6 @@ public sealed class BatchedEngineTests : IDisposable
     {
         var catalog = new ModelCatalog(Options.Create(new ModelCatalogOptions { Directory = _models }), NullLogger<ModelCatalog>.Instance);
         return new OnnxGenerationEngine(
-            catalog, Options.Create(new InferenceHostOptions { Devices = "cpu" }), Options.Create(batching), activity, NullLoggerFactory.Instance);
+            catalog, Options.Create(new InferenceHostOptions { Devices = "cpu" }), Options.Create(batching), Options.Create(new CudaProviderSettings()), Options.Create(new ResidencyOptions()), NoDeviceTelemetry.Instance, activity, NullLoggerFactory.Instance);
     }
 }

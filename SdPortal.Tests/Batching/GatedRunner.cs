@@ -34,6 +34,8 @@ internal sealed class GatedRunner(IBatchRunner inner, int holdCall) : IBatchRunn
         inner.Run(key, slots, bucket, options);
     }
 
+    public void Forget(object model) => inner.Forget(model);
+
     public void Dispose()
     {
         _gate.Set();
