@@ -66,11 +66,16 @@ public sealed class RegistrationAndLoginTests
 
         var blank = await client.PostAsJsonAsync(U("/api/v1/auth/register"), new { email = "not-an-email", password = "", tenantName = "!" });
         var weak = await client.PostAsJsonAsync(U("/api/v1/auth/register"), new { email = "w@example.test", password = "short", tenantName = "Weak" });
+        // A weak password and a bad tenant name in one request: both are named in one answer.
+        var both = await client.PostAsJsonAsync(U("/api/v1/auth/register"), new { email = "x@example.test", password = "short", tenantName = "!" });
 
         Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (blank.StatusCode, weak.StatusCode));
         var blankErrors = (await blank.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         Assert.Equal(["email", "password", "tenantName"], blankErrors.EnumerateObject().Select(p => p.Name).Order());
         Assert.True((await weak.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("password", out _));
+        var bothErrors = (await both.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal(["password", "tenantName"], bothErrors.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Contains("10", bothErrors.GetProperty("password")[0].GetString(), StringComparison.Ordinal);
         Assert.Equal(0, await portal.WithContextAsync(null, db => db.Users.CountAsync()));
     }
 

@@ -107,6 +107,9 @@ public sealed class AccountRecoveryBrowserTests(BrowserFixture browser)
     {
         await page.GotoAsync(portal.Url("/account/login"));
         await page.ClickAsync("#forgot-link");
+        // The sign-in page has an #email field too: fill only once the reset page is the one shown.
+        await page.WaitForURLAsync("**/account/forgot-password");
+        await Assertions.Expect(page.Locator("#forgot-submit")).ToBeVisibleAsync();
         await page.FillAsync("#email", email);
         await page.ClickAsync("#forgot-submit");
         await Assertions.Expect(page.Locator("#forgot-sent")).ToBeVisibleAsync();

@@ -29,6 +29,21 @@ internal sealed class RegistrationHandler(
             .Require(!string.IsNullOrEmpty(request.Password), "password", "Choose a password.")
             .Require(request.TenantName?.Trim().Length is >= 2 and <= 100 && slug.Length >= 2, "tenantName",
                 "Enter a tenant name of 2 to 100 characters, with at least two letters or digits.");
+        // The password policy is checked here too, so one answer names every problem (Identity alone would report it
+        // only once the other fields pass).
+        if (!string.IsNullOrEmpty(request.Password))
+        {
+            var candidate = new PortalUser { UserName = request.Email, Email = request.Email };
+            foreach (var validator in users.PasswordValidators)
+            {
+                var checkedPassword = await validator.ValidateAsync(users, candidate, request.Password);
+                foreach (var error in checkedPassword.Errors)
+                {
+                    errors.Add("password", error.Description);
+                }
+            }
+        }
+
         if (errors.Any)
         {
             return errors.ToResult();
