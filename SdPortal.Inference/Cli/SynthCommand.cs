@@ -4,7 +4,7 @@ using SdPortal.Inference.Synthetic;
 namespace SdPortal.Inference.Cli;
 
 /// <summary>
-/// <c>synth --config tiny|sd15 [--fp16] [--seed N] [--timestep int64|float] --out DIR</c>: writes a synthetic model folder
+/// <c>synth --config tiny|sd15 [--fp16] [--seed N] [--timestep int64|float] [--form plain|fused] --out DIR</c>: writes a synthetic model folder
 /// (real SD 1.5 architecture, seeded random weights) and prints a one-line JSON summary.
 /// </summary>
 public sealed class SynthCommand : ICliCommand
@@ -26,11 +26,18 @@ public sealed class SynthCommand : ICliCommand
             DefaultValueFactory = _ => "int64",
         };
         timestep.AcceptOnlyFromAmong("int64", "float");
+        var form = new Option<string>("--form")
+        {
+            Description = "plain: standard ONNX operators (any provider); fused: ONNX Runtime's com.microsoft CUDA form "
+                + "of the same weights (MultiHeadAttention, channels-last GroupNorm/NhwcConv, BiasSplitGelu, BiasAdd).",
+            DefaultValueFactory = _ => "plain",
+        };
+        form.AcceptOnlyFromAmong("plain", "fused");
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write the model into.", Required = true };
 
         var command = new Command("synth", "Write a synthetic Stable Diffusion ONNX model folder.")
         {
-            config, fp16, seed, timestep, output,
+            config, fp16, seed, timestep, form, output,
         };
         command.SetAction(parse =>
         {
@@ -39,6 +46,7 @@ public sealed class SynthCommand : ICliCommand
                 Seed = parse.GetValue(seed),
                 Precision = parse.GetValue(fp16) ? SyntheticPrecision.Fp16 : SyntheticPrecision.Fp32,
                 Timestep = parse.GetValue(timestep) == "float" ? TimestepKind.FloatScalar : TimestepKind.Int64PerSample,
+                Form = parse.GetValue(form) == "fused" ? SyntheticForm.Fused : SyntheticForm.Plain,
             };
             var summary = SyntheticModelFolder.Write(
                 SyntheticModelConfig.FromName(parse.GetRequiredValue(config)), parse.GetRequiredValue(output).FullName, options);

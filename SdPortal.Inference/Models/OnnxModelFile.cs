@@ -33,6 +33,10 @@ internal sealed class OnnxModelFile : IDisposable
         {
             return new OnnxModelFile(path, new InferenceSession(path, options));
         }
+        catch (OnnxRuntimeException ex) when (MissingKernel.Describe(ex.Message) is { } missing)
+        {
+            throw new ModelLoadException(path, missing, ex);
+        }
         catch (OnnxRuntimeException ex)
         {
             throw new ModelLoadException(path, $"is not a loadable ONNX model ({ex.Message.Trim()})", ex);

@@ -1,4 +1,5 @@
 using SdPortal.Inference.Synthetic.Architectures;
+using SdPortal.Inference.Synthetic.Architectures.Fused;
 using SdPortal.Inference.Synthetic.Graph;
 
 namespace SdPortal.Inference.Synthetic;
@@ -11,20 +12,30 @@ internal static class SyntheticComponents
     public const string VaeDecoder = "vae_decoder";
     public const string VaeEncoder = "vae_encoder";
 
-    /// <summary>The components to write, in order; graphs are built lazily so only one is in memory at a time.</summary>
+    /// <summary>
+    /// The components to write, in order; graphs are built lazily so only one is in memory at a time. The fused form
+    /// changes the text encoder, UNet and VAE decoder; the VAE encoder (img2img only) stays plain.
+    /// </summary>
     public static IEnumerable<(string Name, Func<OnnxGraphBuilder> Build)> For(
-        SyntheticModelConfig config, SyntheticPrecision precision, TimestepKind timestep, bool includeVaeEncoder)
+        SyntheticModelConfig config,
+        SyntheticPrecision precision,
+        TimestepKind timestep,
+        bool includeVaeEncoder,
+        SyntheticForm form = SyntheticForm.Plain)
     {
         Validate(config); // eagerly, before the caller creates any folder
-        return Enumerate(config, precision, timestep, includeVaeEncoder);
+        return Enumerate(config, precision, timestep, includeVaeEncoder, form);
     }
 
     private static IEnumerable<(string Name, Func<OnnxGraphBuilder> Build)> Enumerate(
-        SyntheticModelConfig config, SyntheticPrecision precision, TimestepKind timestep, bool includeVaeEncoder)
+        SyntheticModelConfig config, SyntheticPrecision precision, TimestepKind timestep, bool includeVaeEncoder, SyntheticForm form)
     {
-        yield return (TextEncoder, () => TextEncoderGraph.Build(config.TextEncoder, precision));
-        yield return (UNet, () => UNetGraph.Build(config.UNet, precision, timestep));
-        yield return (VaeDecoder, () => VaeDecoderGraph.Build(config.Vae, precision));
+        var fused = form == SyntheticForm.Fused;
+        yield return (TextEncoder, () => TextEncoderGraph.Build(config.TextEncoder, precision, form));
+        yield return (UNet, () => fused
+            ? FusedUNetGraph.Build(config.UNet, precision, timestep)
+            : UNetGraph.Build(config.UNet, precision, timestep));
+        yield return (VaeDecoder, () => fused ? FusedVaeDecoderGraph.Build(config.Vae, precision) : VaeDecoderGraph.Build(config.Vae, precision));
         if (includeVaeEncoder)
         {
             yield return (VaeEncoder, () => VaeEncoderGraph.Build(config.Vae, precision));

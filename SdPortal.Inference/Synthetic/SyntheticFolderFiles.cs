@@ -76,6 +76,7 @@ internal static class SyntheticFolderFiles
             ["seed"] = options.Seed,
             ["precision"] = SyntheticJson.PrecisionName(options.Precision),
             ["timestep"] = options.Timestep.ToString(),
+            ["form"] = options.Form == SyntheticForm.Fused ? "fused" : "plain",
             ["parameters"] = parameters,
             ["total_parameters"] = components.Sum(c => c.Parameters),
         };

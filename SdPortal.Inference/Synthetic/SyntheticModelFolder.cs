@@ -21,7 +21,7 @@ public static class SyntheticModelFolder
     public static SyntheticFolderSummary Write(SyntheticModelConfig config, string outDir, SyntheticWriteOptions options)
     {
         var total = Stopwatch.StartNew();
-        var parts = SyntheticComponents.For(config, options.Precision, options.Timestep, options.IncludeVaeEncoder);
+        var parts = SyntheticComponents.For(config, options.Precision, options.Timestep, options.IncludeVaeEncoder, options.Form);
         Directory.CreateDirectory(outDir);
         var components = new List<SyntheticComponentSummary>();
         foreach (var (name, build) in parts)

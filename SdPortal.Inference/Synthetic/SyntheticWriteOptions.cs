@@ -22,6 +22,9 @@ public sealed record SyntheticWriteOptions
     /// <summary>Weights larger than this (in bytes) go to an external data file; 0 forces external data for every model.</summary>
     public long ExternalDataThresholdBytes { get; init; } = DefaultExternalDataThresholdBytes;
 
+    /// <summary>Plain ONNX graphs, or ONNX Runtime's fused CUDA form of the same weights (ADR-013).</summary>
+    public SyntheticForm Form { get; init; } = SyntheticForm.Plain;
+
     /// <summary>Whether to write <c>vae_encoder/</c> too (needed for img2img and inpainting only).</summary>
     public bool IncludeVaeEncoder { get; init; } = true;
 }

@@ -11,9 +11,14 @@ internal sealed class OnnxTestModel : IDisposable
 {
     private readonly InferenceSession _session;
 
-    public OnnxTestModel(string modelPath)
+    /// <param name="modelPath">The model file.</param>
+    /// <param name="optimization">
+    /// ORT's graph rewrites (all by default). A reference run uses <see cref="GraphOptimizationLevel.ORT_DISABLE_ALL"/>,
+    /// since ORT's own fusions could otherwise turn a plain graph into the fused one it is compared with.
+    /// </param>
+    public OnnxTestModel(string modelPath, GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL)
     {
-        using var options = new SessionOptions { IntraOpNumThreads = 2, InterOpNumThreads = 1 };
+        using var options = new SessionOptions { IntraOpNumThreads = 2, InterOpNumThreads = 1, GraphOptimizationLevel = optimization };
         _session = new InferenceSession(modelPath, options);
     }
 

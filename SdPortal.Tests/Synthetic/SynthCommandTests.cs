@@ -29,6 +29,34 @@ public sealed class SynthCommandTests : IDisposable
     }
 
     [Fact]
+    public void Synth_FormFused_WritesTheFusedGraphsAndSaysSoInTheMarker()
+    {
+        var root = new RootCommand { new SynthCommand().Build() };
+
+        var exitCode = root.Parse(["synth", "--config", "tiny", "--fp16", "--form", "fused", "--out", _out])
+            .Invoke(new InvocationConfiguration { Output = TextWriter.Null });
+
+        var marker = JsonNode.Parse(File.ReadAllText(Path.Combine(_out, SyntheticModelFolder.MarkerFileName)))!;
+        var unet = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(_out, "unet", "model.onnx")));
+        Assert.Equal(0, exitCode);
+        Assert.Equal("fused", (string?)marker["form"]);
+        Assert.Contains(unet.Graph.Node, n => n is { Domain: "com.microsoft", OpType: "NhwcConv" });
+        Assert.Contains(unet.Graph.Initializer, t => t.DataType == (int)Onnx.TensorProto.Types.DataType.Float16);
+    }
+
+    [Fact]
+    public void Synth_RejectsAnUnknownForm()
+    {
+        var root = new RootCommand { new SynthCommand().Build() };
+
+        var exitCode = root.Parse(["synth", "--config", "tiny", "--form", "tensorrt", "--out", _out])
+            .Invoke(new InvocationConfiguration { Output = TextWriter.Null, Error = TextWriter.Null });
+
+        Assert.NotEqual(0, exitCode);
+        Assert.False(Directory.Exists(_out));
+    }
+
+    [Fact]
     public void Synth_RejectsAnUnknownConfig()
     {
         using var error = new StringWriter();

@@ -13,7 +13,13 @@ internal static class TextEncoderGraph
 {
     private const float Epsilon = 1e-5f;
 
-    public static OnnxGraphBuilder Build(TextEncoderConfig config, SyntheticPrecision precision)
+    /// <param name="config">The shape.</param>
+    /// <param name="precision">Weight and activation type.</param>
+    /// <param name="form">
+    /// Plain: q/k/v projections and a MatMul/Softmax attention with an additive causal mask. Fused: the same weights as
+    /// one com.microsoft.Attention (merged QKV, unidirectional), which ONNX Runtime runs on the CPU (float32) and CUDA.
+    /// </param>
+    public static OnnxGraphBuilder Build(TextEncoderConfig config, SyntheticPrecision precision, SyntheticForm form = SyntheticForm.Plain)
     {
         var b = new OnnxGraphBuilder("text_encoder", precision);
         var d = config.Hidden;
@@ -25,15 +31,15 @@ internal static class TextEncoderGraph
         var positions = b.AddParameter("text_model.embeddings.position_embedding.weight", WeightInit.Std(0.01), length, d);
         var h = b.Op("Add", b.Op("Gather", tokens, ids), positions); // inputs are always the full 77 positions
 
-        var mask = b.AddConstant(CausalMask(length, precision), length, length);
+        var mask = form == SyntheticForm.Plain ? b.AddConstant(CausalMask(length, precision), length, length) : null;
         for (var i = 0; i < config.Layers; i++)
         {
             var name = $"text_model.encoder.layers.{i}";
             var n = b.LayerNorm(h, d, Epsilon, $"{name}.layer_norm1");
-            var q = b.Linear(n, d, d, $"{name}.self_attn.q_proj");
-            var k = b.Linear(n, d, d, $"{name}.self_attn.k_proj");
-            var v = b.Linear(n, d, d, $"{name}.self_attn.v_proj");
-            var attended = b.Linear(b.Attention(q, k, v, d, config.Heads, mask), d, d, $"{name}.self_attn.out_proj");
+            var attention = mask is null
+                ? b.MergedQkvCausalAttention(n, d, config.Heads, $"{name}.self_attn")
+                : SeparateProjectionAttention(b, n, d, config.Heads, mask, $"{name}.self_attn");
+            var attended = b.Linear(attention, d, d, $"{name}.self_attn.out_proj");
             h = b.Op("Add", h, attended);
 
             n = b.LayerNorm(h, d, Epsilon, $"{name}.layer_norm2");
@@ -48,6 +54,14 @@ internal static class TextEncoderGraph
         b.AddOutput("last_hidden_state", last, b.FloatType, "batch", length, d);
         b.AddOutput("pooler_output", pooled, b.FloatType, "batch", d);
         return b;
+    }
+
+    private static string SeparateProjectionAttention(OnnxGraphBuilder b, string n, int d, int heads, string mask, string name)
+    {
+        var q = b.Linear(n, d, d, $"{name}.q_proj");
+        var k = b.Linear(n, d, d, $"{name}.k_proj");
+        var v = b.Linear(n, d, d, $"{name}.v_proj");
+        return b.Attention(q, k, v, d, heads, mask);
     }
 
     /// <summary>0 on and below the diagonal, the type's lowest finite value above it (as transformers builds it).</summary>

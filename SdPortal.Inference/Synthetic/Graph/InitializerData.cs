@@ -31,6 +31,12 @@ public static class InitializerData
             throw new PlatformNotSupportedException("ONNX raw data is little-endian; big-endian hosts are not supported.");
         }
 
+        if (spec.Derivation is { } derivation)
+        {
+            WriteDerived(spec, derivation, seed, destination);
+            return;
+        }
+
         var random = spec.Init.IsRandom ? new SeededGaussianNoise(TensorSeed(seed, spec.Name)) : null;
         var values = new float[ChunkElements];
         var halves = spec.ElementType == TensorProto.Types.DataType.Float16 ? new Half[ChunkElements] : null;
@@ -56,6 +62,17 @@ public static class InitializerData
 
             remaining -= count;
         }
+    }
+
+    /// <summary>
+    /// Draws a plain-form tensor whole, with the same values <see cref="WriteTo"/> streams for it (chunks hold an even
+    /// number of values, so drawing in one piece consumes the generator identically).
+    /// </summary>
+    public static float[] Draw(InitializerSource source, ulong seed)
+    {
+        var values = new float[checked((int)source.ElementCount)];
+        Fill(values, source.Init, source.Init.IsRandom ? new SeededGaussianNoise(TensorSeed(seed, source.Name)) : null);
+        return values;
     }
 
     /// <summary>Returns the tensor's bytes as one array; for small tensors and tests.</summary>
@@ -89,6 +106,25 @@ public static class InitializerData
             {
                 chunk[i + 1] = (float)((((bits >> 8) & 0xFF_FFFF) + 0.5 - Center) * step);
             }
+        }
+    }
+
+    // Derived tensors are at most a few tens of megabytes (SD 1.5's largest conv), so they are built whole.
+    private static void WriteDerived(InitializerSpec spec, InitializerDerivation derivation, ulong seed, Stream destination)
+    {
+        var values = derivation.Combine([.. derivation.Sources.Select(s => Draw(s, seed))]);
+        if (values.LongLength != spec.ElementCount)
+        {
+            throw new InvalidOperationException($"Derived initializer '{spec.Name}' has {values.Length} values for {spec.ElementCount} elements.");
+        }
+
+        if (spec.ElementType == TensorProto.Types.DataType.Float16)
+        {
+            destination.Write(MemoryMarshal.AsBytes(values.Select(v => (Half)v).ToArray().AsSpan()));
+        }
+        else
+        {
+            destination.Write(MemoryMarshal.AsBytes(values.AsSpan()));
         }
     }
 

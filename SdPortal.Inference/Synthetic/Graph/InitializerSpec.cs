@@ -13,7 +13,13 @@ public sealed class InitializerSpec
     private readonly byte[]? _literal;
 
     internal InitializerSpec(
-        string name, long[] shape, TensorProto.Types.DataType elementType, bool isParameter, WeightInit init, byte[]? literal)
+        string name,
+        long[] shape,
+        TensorProto.Types.DataType elementType,
+        bool isParameter,
+        WeightInit init,
+        byte[]? literal,
+        InitializerDerivation? derivation = null)
     {
         Name = name;
         _shape = shape;
@@ -21,6 +27,7 @@ public sealed class InitializerSpec
         IsParameter = isParameter;
         Init = init;
         _literal = literal;
+        Derivation = derivation;
         ElementCount = shape.Aggregate(1L, (a, d) => a * d);
     }
 
@@ -41,6 +48,12 @@ public sealed class InitializerSpec
 
     /// <summary>The exact little-endian bytes of a constant, or empty for a drawn tensor.</summary>
     public ReadOnlyMemory<byte> Literal => _literal;
+
+    /// <summary>
+    /// How the values are computed from other (undeclared) tensors, e.g. a packed Q/K/V weight from the plain form's
+    /// to_q, to_k and to_v; null for a tensor drawn or given directly.
+    /// </summary>
+    public InitializerDerivation? Derivation { get; }
 
     /// <summary>True when the bytes are given rather than drawn.</summary>
     public bool HasLiteral => _literal is not null;

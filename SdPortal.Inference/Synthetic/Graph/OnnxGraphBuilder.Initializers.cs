@@ -25,6 +25,26 @@ public sealed partial class OnnxGraphBuilder
         return Declare(new InitializerSpec(name, shape, FloatType, isParameter: true, WeightInit.Fill(0), Encode(values)));
     }
 
+    /// <summary>A learned float32 weight whatever the precision (ONNX Runtime's GroupNorm fusion keeps gamma/beta in float32).</summary>
+    public string AddFloat32Parameter(string name, WeightInit init, params long[] shape) =>
+        Declare(new InitializerSpec(name, shape, TensorProto.Types.DataType.Float, isParameter: true, init, literal: null));
+
+    /// <summary>
+    /// Declares a learned weight in <see cref="FloatType"/> whose values are computed from plain-form tensors when the
+    /// model is written (<see cref="InitializerDerivation"/>), so both forms of a model share their weights.
+    /// </summary>
+    public string AddDerivedParameter(string name, InitializerDerivation derivation, params long[] shape)
+    {
+        var count = shape.Aggregate(1L, (a, d) => a * d);
+        var sourceCount = derivation.Sources.Sum(s => s.ElementCount);
+        if (count != sourceCount)
+        {
+            throw new ArgumentException($"'{name}' has {count} elements but its sources hold {sourceCount}.", nameof(shape));
+        }
+
+        return Declare(new InitializerSpec(name, shape, FloatType, isParameter: true, WeightInit.Fill(0), literal: null, derivation));
+    }
+
     /// <summary>A constant in <see cref="FloatType"/> (masks, scales); equal constants are shared.</summary>
     public string AddConstant(float[] values, params long[] shape) => Constant(FloatType, Encode(values), shape);
 

@@ -39,6 +39,21 @@ public sealed partial class OnnxGraphBuilder
             OnnxAttributes.OfString("coordinate_transformation_mode", "asymmetric"),
             OnnxAttributes.OfString("nearest_mode", "floor"));
 
+    /// <summary>Nearest-neighbour ×2 upsampling of channels-last [N, H, W, C] (same rounding as <see cref="UpsampleNearest2x"/>).</summary>
+    public string UpsampleNearest2xNhwc(string x) =>
+        AddNode(
+            "Resize",
+            [x, string.Empty, AddFloat32Constant([1f, 2f, 2f, 1f], 4)],
+            OnnxAttributes.OfString("mode", "nearest"),
+            OnnxAttributes.OfString("coordinate_transformation_mode", "asymmetric"),
+            OnnxAttributes.OfString("nearest_mode", "floor"));
+
+    /// <summary>[N, C, H, W] → [N, H, W, C].</summary>
+    public string ToChannelsLast(string x) => Transpose(x, 0, 2, 3, 1);
+
+    /// <summary>[N, H, W, C] → [N, C, H, W].</summary>
+    public string ToChannelsFirst(string x) => Transpose(x, 0, 3, 1, 2);
+
     /// <summary>[N, C, H, W] → [N, H·W, C]: image features as a token sequence.</summary>
     public string ImageToTokens(string x) => Transpose(Reshape(x, 0, 0, -1), 0, 2, 1);
 

@@ -10,6 +10,9 @@ namespace SdPortal.Inference.Synthetic.Graph;
 /// </summary>
 public sealed partial class OnnxGraphBuilder
 {
+    /// <summary>The operator domain of ONNX Runtime's contrib operators.</summary>
+    public const string ContribDomain = "com.microsoft";
+
     private readonly List<InitializerSpec> _initializers = [];
     private readonly HashSet<string> _initializerNames = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _constants = new(StringComparer.Ordinal);
@@ -82,6 +85,17 @@ public sealed partial class OnnxGraphBuilder
         node.Output.Add(outputs);
         node.Attribute.Add(attributes);
         Graph.Node.Add(node);
+    }
+
+    /// <summary>
+    /// Adds a node of ONNX Runtime's contrib domain (<c>com.microsoft</c>: MultiHeadAttention, GroupNorm, NhwcConv…)
+    /// with one output; the writer then imports that domain.
+    /// </summary>
+    public string AddContribNode(string opType, IEnumerable<string> inputs, params AttributeProto[] attributes)
+    {
+        var output = AddNode(opType, inputs, attributes);
+        Graph.Node[^1].Domain = ContribDomain;
+        return output;
     }
 
     private int NextId() => _nextId++;

@@ -18,6 +18,9 @@ public static class OnnxModelWriter
     /// <summary>IR version 8 goes with opset 17 and loads in every ONNX Runtime since 1.10.</summary>
     public const long IrVersion = 8;
 
+    /// <summary>Version of ONNX Runtime's contrib domain (<c>com.microsoft</c>) that fused graphs import.</summary>
+    public const int ContribOpset = 1;
+
     // Aligned offsets let runtimes memory-map tensors directly; 4096 is what the onnx package uses for large tensors.
     private const int ExternalAlignment = 4096;
 
@@ -39,6 +42,10 @@ public static class OnnxModelWriter
             Graph = graph.Graph.Clone(),
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = Opset });
+        if (graph.Graph.Node.Any(n => n.Domain == OnnxGraphBuilder.ContribDomain))
+        {
+            model.OpsetImport.Add(new OperatorSetIdProto { Domain = OnnxGraphBuilder.ContribDomain, Version = ContribOpset });
+        }
 
         long dataBytes = 0;
         if (external)
