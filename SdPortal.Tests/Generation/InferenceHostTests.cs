@@ -22,14 +22,17 @@ public sealed class InferenceHostTests(ITestOutputHelper output)
         // 20 trials at once: 20 jobs running on the host that is killed, so one invisibility timeout covers them all.
         const int trials = 20;
         await using var cluster = await InferenceHostCluster.StartAsync(InvisibilityTimeoutSeconds);
-        var victim = await cluster.StartHostAsync(workers: trials);
         var (tenant, owner) = await cluster.Portal.RegisterAndLoginAsync("Crash Test");
         await cluster.AllowConcurrentJobsAsync(tenant.TenantId, trials);
         var ids = new List<Guid>();
+        // Queued while no host serves the queue, so the victim takes all 20 at once; at 256² × 30 steps, twenty jobs
+        // sharing two cores run for many seconds, so none can finish before the kill however quiet the machine is.
         for (var i = 0; i < trials; i++)
         {
-            ids.Add(await PortalWebFactory.SubmitAcceptedAsync(owner, PortalWebFactory.TinyRequest(("steps", 30), ("width", 128), ("height", 128), ("seed", i))));
+            ids.Add(await PortalWebFactory.SubmitAcceptedAsync(owner, PortalWebFactory.TinyRequest(("steps", 30), ("width", 256), ("height", 256), ("seed", i))));
         }
+
+        var victim = await cluster.StartHostAsync(workers: trials);
 
         var running = await WaitForJobsAsync(cluster, tenant.TenantId, ids, j => j.Status == GenerationJobStatus.Running, TimeSpan.FromSeconds(60), victim);
         Assert.All(running, j => Assert.Equal(victim.WorkerName, j.WorkerName));

@@ -1,4 +1,3 @@
-using Onnx;
 using SdPortal.Inference.Synthetic.Graph;
 
 namespace SdPortal.Inference.Synthetic.Architectures.Fused;
@@ -15,11 +14,7 @@ internal static class FusedUNetGraph
     public static OnnxGraphBuilder Build(UNetConfig config, SyntheticPrecision precision, TimestepKind timestepKind)
     {
         var b = new OnnxGraphBuilder("unet", precision);
-        var sample = b.AddInput("sample", b.FloatType, "batch", config.InChannels, "height", "width");
-        var timestep = timestepKind == TimestepKind.Int64PerSample
-            ? b.AddInput("timestep", TensorProto.Types.DataType.Int64, "batch")
-            : b.AddInput("timestep", b.FloatType, 1);
-        var context = b.AddInput("encoder_hidden_states", b.FloatType, "batch", "sequence", config.CrossAttentionDim);
+        var (sample, timestep, context) = UNetInputs.Declare(b, config, timestepKind);
 
         var channels = config.BlockOutChannels;
         var temb = TimestepEmbedding.Build(b, timestep, timestepKind, channels[0], config.TimeEmbeddingDim);
