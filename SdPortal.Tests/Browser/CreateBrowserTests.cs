@@ -43,6 +43,8 @@ public sealed class CreateBrowserTests(BrowserFixture browser, ITestOutputHelper
         output.WriteLine($"distinct preview URLs seen while running: {previews.Length}");
         Assert.True(previews.Length >= 2, $"The preview changed {previews.Length} time(s): {string.Join(", ", previews)}");
         await Assertions.Expect(page.Locator("#results img")).ToHaveCountAsync(1);
+        // The balance beside the cost follows the job: 100 sign-up credits less the one this image cost.
+        await Assertions.Expect(page.Locator("#cost")).ToContainTextAsync("balance 99");
         await page.WaitForFunctionAsync("() => document.querySelector('#results img').naturalWidth === 256");
         await ScreenshotStore.SaveAsync(page, "create");
 

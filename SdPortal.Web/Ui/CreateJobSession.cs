@@ -174,13 +174,22 @@ internal sealed partial class CreateJobSession(
             return;
         }
 
-        var fresh = await operations.RunAsync(async (services, caller) =>
+        var (fresh, balance) = await operations.RunAsync(async (services, caller) =>
         {
             var reader = services.GetRequiredService<GenerationReader>();
-            return await reader.FindAsync(current.Id, caller.UserId, caller.IsAdmin, _lifetime.Token) is { } job
+            var response = await reader.FindAsync(current.Id, caller.UserId, caller.IsAdmin, _lifetime.Token) is { } job
                 ? await reader.DescribeAsync(job, _lifetime.Token)
                 : null;
+            // The balance shown beside the cost moves with the reservation and its settlement.
+            var credits = await services.GetRequiredService<PortalDbContext>().TenantLimits.AsNoTracking()
+                .Select(l => l.CreditBalance).SingleAsync(_lifetime.Token);
+            return (response, credits);
         });
+        if (Limits is { } limits)
+        {
+            Limits = limits with { CreditBalance = balance };
+        }
+
         if (fresh is null || Job?.Id != current.Id)
         {
             return;
