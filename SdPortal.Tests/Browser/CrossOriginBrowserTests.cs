@@ -40,6 +40,22 @@ public sealed partial class CrossOriginBrowserTests(BrowserFixture browser, ITes
     }
 
     [Fact]
+    public async Task CircuitEndpoint_ServesAConfiguredOrigin_AndStillRefusesOthers()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var portal = new PortalWebFactory(database, new Dictionary<string, string?> { ["Portal:AllowedOrigins:0"] = "https://studio.example" });
+        portal.StartOnKestrel();
+        using var http = new HttpClient();
+        var negotiate = portal.Url("/_blazor/negotiate?negotiateVersion=1");
+
+        var listed = await NegotiateAsync(http, negotiate, "https://studio.example");
+        var otherPort = await NegotiateAsync(http, negotiate, "https://studio.example:8443");
+        var foreign = await NegotiateAsync(http, negotiate, ForeignOrigin);
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden), (listed, otherPort, foreign));
+    }
+
+    [Fact]
     public async Task GenerationHub_RefusesAForeignOrigin_AndServesItsOwnOriginAndTokenClients()
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
