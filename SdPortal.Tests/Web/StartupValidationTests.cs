@@ -27,4 +27,15 @@ public sealed class StartupValidationTests
 
         Assert.Contains("Portal:DataDirectory", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Boot_WhenAnAllowedOriginHasAPath_FailsNamingTheSetting()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var portal = new PortalWebFactory(database, new Dictionary<string, string?> { ["Portal:AllowedOrigins:0"] = "https://studio.example/app" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => portal.CreateClient());
+
+        Assert.Contains("Portal:AllowedOrigins", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -17,6 +17,8 @@ public static class PortalIdentityExtensions
     {
         builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<BrowserOriginOptions>().BindConfiguration(BrowserOriginOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
 
         builder.Services.AddIdentityCore<PortalUser>(o =>
             {
@@ -70,9 +72,10 @@ public static class PortalIdentityExtensions
         return builder;
     }
 
-    /// <summary>Problem details for bodiless API errors, then authentication and authorization.</summary>
+    /// <summary>The cross-origin guard of the realtime endpoints, problem details for bodiless API errors, then authentication and authorization.</summary>
     public static WebApplication UsePortalIdentity(this WebApplication app)
     {
+        app.UseMiddleware<CrossOriginGuard>();
         app.UseWhen(IsApi, api => api.UseStatusCodePages());
         app.UseAuthentication();
         app.UseAuthorization();
