@@ -48,14 +48,14 @@ public sealed class CircuitBudgetBrowserTests(BrowserFixture browser, ITestOutpu
         await page.SignInAsync(portal, owner.Email, owner.Password);
         await page.GotoInteractiveAsync(portal, "/create");
         await page.FillAsync("#prompt", "a harbour at night");
-        await ChooseSizeAsync(page, "256 × 256");
+        await page.ChooseSizeAsync("256 × 256");
         await page.FillAsync("#steps", "30");
-        await RecordPreviewSourcesAsync(page);
+        await page.RecordPreviewSourcesAsync();
         await page.ClickAsync("#generate");
         await Assertions.Expect(page.Locator("#job-done")).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await page.WaitForFunctionAsync("() => document.querySelector('#results img')?.naturalWidth === 256");
 
-        var previews = await page.EvaluateAsync<string[]>("() => [...window.__previewSources]");
+        var previews = await page.PreviewSourcesAsync();
         var summary = frames.Summary();
         output.WriteLine($"R23: preview URLs seen = {previews.Length}; frames sent = {summary.Sent}, received = {summary.Received} ({summary.ReceivedBytes / 1024.0:F1} KB)");
         output.WriteLine($"R23: largest client→server message = {summary.LargestSent} bytes (limit {PortalUiExtensions.MaximumCircuitMessageBytes}); largest server→client = {summary.LargestReceived} bytes; image bytes over SignalR = {summary.ImageFrames} frames carrying PNG data");
@@ -134,24 +134,6 @@ public sealed class CircuitBudgetBrowserTests(BrowserFixture browser, ITestOutpu
             await Task.Delay(100);
         }
     }
-
-    private static async Task ChooseSizeAsync(IPage page, string size)
-    {
-        await page.Locator(".size-select").ClickAsync();
-        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = size }).ClickAsync();
-        await Assertions.Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
-    }
-
-    /// <summary>Collects every distinct src the preview image takes, sampled every 10 ms in the page.</summary>
-    private static async Task RecordPreviewSourcesAsync(IPage page) => await page.EvaluateAsync("""
-        () => {
-            window.__previewSources = new Set();
-            setInterval(() => {
-                const preview = document.querySelector('#job-preview');
-                if (preview && preview.getAttribute('src')) window.__previewSources.add(preview.getAttribute('src'));
-            }, 10);
-        }
-        """);
 
     /// <summary>The circuit's WebSocket frames as sizes, and how many carried PNG data (raw or base64).</summary>
     private sealed class FrameLog

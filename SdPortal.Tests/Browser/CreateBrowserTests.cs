@@ -32,14 +32,14 @@ public sealed class CreateBrowserTests(BrowserFixture browser, ITestOutputHelper
         await Assertions.Expect(page.Locator(".mud-layout[data-interactive=true]")).ToBeVisibleAsync();
 
         await page.FillAsync("#prompt", "a lighthouse at dusk, oil painting");
-        await ChooseSizeAsync(page, "256 × 256");
+        await page.ChooseSizeAsync("256 × 256");
         await page.FillAsync("#steps", "30");
         await Assertions.Expect(page.Locator("#cost-credits")).ToHaveTextAsync("1");
-        await RecordPreviewSourcesAsync(page);
+        await page.RecordPreviewSourcesAsync();
         await page.ClickAsync("#generate");
 
         await Assertions.Expect(page.Locator("#job-done")).ToBeVisibleAsync(new() { Timeout = 60_000 });
-        var previews = await page.EvaluateAsync<string[]>("() => [...window.__previewSources]");
+        var previews = await page.PreviewSourcesAsync();
         output.WriteLine($"distinct preview URLs seen while running: {previews.Length}");
         Assert.True(previews.Length >= 2, $"The preview changed {previews.Length} time(s): {string.Join(", ", previews)}");
         await Assertions.Expect(page.Locator("#results img")).ToHaveCountAsync(1);
@@ -69,7 +69,7 @@ public sealed class CreateBrowserTests(BrowserFixture browser, ITestOutputHelper
         await page.SignInAsync(portal, owner.Email, owner.Password);
         await page.GotoInteractiveAsync(portal, "/create");
         await page.FillAsync("#prompt", "a red bicycle");
-        await ChooseSizeAsync(page, "256 × 256");
+        await page.ChooseSizeAsync("256 × 256");
 
         await page.EvaluateAsync("() => { const button = document.querySelector('#generate'); for (let i = 0; i < 20; i++) button.click(); }");
 
@@ -96,7 +96,7 @@ public sealed class CreateBrowserTests(BrowserFixture browser, ITestOutputHelper
         await page.SignInAsync(portal, owner.Email, owner.Password);
         await page.GotoInteractiveAsync(portal, "/create");
         await page.FillAsync("#prompt", "a slow sunrise");
-        await ChooseSizeAsync(page, "256 × 256");
+        await page.ChooseSizeAsync("256 × 256");
         await page.FillAsync("#steps", "40");
         await page.ClickAsync("#generate");
         // Running means a worker took it; the model may still be opening. Reload once it is a few steps in, so the
@@ -122,22 +122,4 @@ public sealed class CreateBrowserTests(BrowserFixture browser, ITestOutputHelper
         Assert.Equal((1, 0), (releases, captures));
         await Assertions.Expect(page.Locator("#job-cancel")).ToHaveCountAsync(0);
     }
-
-    private static async Task ChooseSizeAsync(IPage page, string size)
-    {
-        await page.Locator(".size-select").ClickAsync();
-        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = size }).ClickAsync();
-        await Assertions.Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
-    }
-
-    /// <summary>Collects every distinct src the preview image takes, sampled every 10 ms in the page.</summary>
-    private static async Task RecordPreviewSourcesAsync(IPage page) => await page.EvaluateAsync("""
-        () => {
-            window.__previewSources = new Set();
-            setInterval(() => {
-                const preview = document.querySelector('#job-preview');
-                if (preview && preview.getAttribute('src')) window.__previewSources.add(preview.getAttribute('src'));
-            }, 10);
-        }
-        """);
 }

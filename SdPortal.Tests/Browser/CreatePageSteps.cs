@@ -1,0 +1,29 @@
+using Microsoft.Playwright;
+
+namespace SdPortal.Tests.Browser;
+
+/// <summary>Steps on the Create page that several browser tests take.</summary>
+public static class CreatePageSteps
+{
+    /// <summary>Picks a size preset, e.g. "256 × 256", and waits for the list to close.</summary>
+    public static async Task ChooseSizeAsync(this IPage page, string size)
+    {
+        await page.Locator(".size-select").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = size }).ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
+    }
+
+    /// <summary>Starts collecting, in the page, every distinct src the preview image takes (sampled every 10 ms).</summary>
+    public static async Task RecordPreviewSourcesAsync(this IPage page) => await page.EvaluateAsync("""
+        () => {
+            window.__previewSources = new Set();
+            setInterval(() => {
+                const preview = document.querySelector('#job-preview');
+                if (preview && preview.getAttribute('src')) window.__previewSources.add(preview.getAttribute('src'));
+            }, 10);
+        }
+        """);
+
+    /// <summary>The distinct preview sources recorded since <see cref="RecordPreviewSourcesAsync"/>.</summary>
+    public static Task<string[]> PreviewSourcesAsync(this IPage page) => page.EvaluateAsync<string[]>("() => [...window.__previewSources]");
+}
