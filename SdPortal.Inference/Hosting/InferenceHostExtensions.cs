@@ -58,6 +58,7 @@ public static class InferenceHostExtensions
             options.ServerName = $"inference-{Environment.MachineName}-{Environment.ProcessId}";
             options.Queues = [GenerationWork.Queue];
             options.WorkerCount = services.GetRequiredService<IGenerationEngine>().Devices.Count * jobs.WorkersPerDevice;
+            BlockingJobThreads.Reserve(options.WorkerCount);
             // Retries wait in the scheduled set; the default 15 s poll would add up to 15 s to each retry delay.
             options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             // Time for cancelled jobs to call AbandonAsync before Hangfire aborts them (StopTimeout 0: cancel at once).

@@ -30,6 +30,7 @@ public static class JobStorageExtensions
             builder.Services.AddHangfireServer((services, options) =>
             {
                 options.WorkerCount = services.GetRequiredService<IOptions<JobsOptions>>().Value.WorkerCount;
+                BlockingJobThreads.Reserve(options.WorkerCount);
                 options.ServerName = $"web-{Environment.MachineName}-{Environment.ProcessId}";
                 options.Queues = [GenerationWork.Queue, "default"];
                 // Retries wait in the scheduled set; the default 15 s poll would add up to 15 s to each retry delay.
