@@ -28,6 +28,7 @@ public sealed partial class OnnxGenerationEngine : IGenerationEngine, IDisposabl
     private readonly ConcurrentDictionary<string, int> _active = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<StepBatcher>> _batchers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ModelResidency> _residency = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _footprints = new(StringComparer.Ordinal);
     private readonly BatchingOptions _batching;
     private readonly CudaProviderSettings _cuda;
     private readonly ResidencyOptions _residencyOptions;
@@ -121,7 +122,10 @@ public sealed partial class OnnxGenerationEngine : IGenerationEngine, IDisposabl
     private StableDiffusionModelFolder Acquire(string modelKey, string device)
     {
         var residency = _residency[device];
-        var bytes = residency.BudgetBytes > 0 ? ModelFootprint.EstimateBytes(new(_catalog.Prepare(modelKey).Directory)) : 0;
+        // Measured once per model (file sizes), not on every job.
+        var bytes = residency.BudgetBytes > 0
+            ? _footprints.GetOrAdd(modelKey, key => ModelFootprint.EstimateBytes(new(_catalog.Prepare(key).Directory)))
+            : 0;
         lock (residency)
         {
             foreach (var evicted in residency.Acquire(modelKey, bytes))

@@ -47,9 +47,7 @@ public sealed class CircuitBudgetBrowserTests(BrowserFixture browser, ITestOutpu
 
         await page.SignInAsync(portal, owner.Email, owner.Password);
         await page.GotoInteractiveAsync(portal, "/create");
-        await page.FillAsync("#prompt", "a harbour at night");
-        await page.ChooseSizeAsync("256 × 256");
-        await page.FillAsync("#steps", "30");
+        await page.DescribeJobAsync("a harbour at night", steps: 30);
         await page.RecordPreviewSourcesAsync();
         await page.ClickAsync("#generate");
         await Assertions.Expect(page.Locator("#job-done")).ToBeVisibleAsync(new() { Timeout = 60_000 });

@@ -31,9 +31,7 @@ public sealed class CreateBrowserTests(BrowserFixture browser, ITestOutputHelper
         await page.WaitForURLAsync("**/create");
         await Assertions.Expect(page.Locator(".mud-layout[data-interactive=true]")).ToBeVisibleAsync();
 
-        await page.FillAsync("#prompt", "a lighthouse at dusk, oil painting");
-        await page.ChooseSizeAsync("256 × 256");
-        await page.FillAsync("#steps", "30");
+        await page.DescribeJobAsync("a lighthouse at dusk, oil painting", steps: 30);
         await Assertions.Expect(page.Locator("#cost-credits")).ToHaveTextAsync("1");
         await page.RecordPreviewSourcesAsync();
         await page.ClickAsync("#generate");
@@ -68,8 +66,7 @@ public sealed class CreateBrowserTests(BrowserFixture browser, ITestOutputHelper
         var page = await session.NewPageAsync();
         await page.SignInAsync(portal, owner.Email, owner.Password);
         await page.GotoInteractiveAsync(portal, "/create");
-        await page.FillAsync("#prompt", "a red bicycle");
-        await page.ChooseSizeAsync("256 × 256");
+        await page.DescribeJobAsync("a red bicycle");
 
         await page.EvaluateAsync("() => { const button = document.querySelector('#generate'); for (let i = 0; i < 20; i++) button.click(); }");
 
@@ -95,9 +92,7 @@ public sealed class CreateBrowserTests(BrowserFixture browser, ITestOutputHelper
         var page = await session.NewPageAsync();
         await page.SignInAsync(portal, owner.Email, owner.Password);
         await page.GotoInteractiveAsync(portal, "/create");
-        await page.FillAsync("#prompt", "a slow sunrise");
-        await page.ChooseSizeAsync("256 × 256");
-        await page.FillAsync("#steps", "40");
+        await page.DescribeJobAsync("a slow sunrise", steps: 40);
         await page.ClickAsync("#generate");
         // Running means a worker took it; the model may still be opening. Reload once it is a few steps in, so the
         // rebuilt page can be told apart from one that starts over at step 0.

@@ -5,6 +5,17 @@ namespace SdPortal.Tests.Browser;
 /// <summary>Steps on the Create page that several browser tests take.</summary>
 public static class CreatePageSteps
 {
+    /// <summary>Fills the Create form: the prompt, a 256 × 256 preset and, when given, the step count.</summary>
+    public static async Task DescribeJobAsync(this IPage page, string prompt, int? steps = null)
+    {
+        await page.FillAsync("#prompt", prompt);
+        await page.ChooseSizeAsync("256 × 256");
+        if (steps is { } count)
+        {
+            await page.FillAsync("#steps", count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
     /// <summary>Picks a size preset, e.g. "256 × 256", and waits for the list to close.</summary>
     public static async Task ChooseSizeAsync(this IPage page, string size)
     {

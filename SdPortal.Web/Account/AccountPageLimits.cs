@@ -1,3 +1,4 @@
+using SdPortal.Web.Api;
 using SdPortal.Web.Identity;
 
 namespace SdPortal.Web.Account;
@@ -16,11 +17,10 @@ internal static class AccountPageLimits
             return null;
         }
 
-        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        var seconds = RetryAfterHeader.Set(http.Response, retryAfter);
         if (!http.Response.HasStarted)
         {
             http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         return $"Too many attempts from your network: try again in {seconds} seconds.";

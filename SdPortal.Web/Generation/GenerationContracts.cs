@@ -56,4 +56,7 @@ public static class GenerationStatusNames
 
     public static bool IsTerminal(GenerationJobStatus status) =>
         status is GenerationJobStatus.Succeeded or GenerationJobStatus.Failed or GenerationJobStatus.Cancelled;
+
+    /// <summary>Whether the API name <paramref name="name"/> is a final state (succeeded, failed, canceled).</summary>
+    public static bool IsTerminal(string name) => name is "succeeded" or "failed" or "canceled";
 }

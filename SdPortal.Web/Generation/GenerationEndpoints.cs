@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using SdPortal.Web.Api;
@@ -63,7 +62,7 @@ internal static class GenerationEndpoints
                 return TypedResults.Problem(statusCode: StatusCodes.Status402PaymentRequired, title: "Not enough credits",
                     detail: $"This generation costs {needed} credits; the tenant has {balance}.");
             case SubmitOutcome.RateLimited(var retryAfter):
-                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                RetryAfterHeader.Set(http.Response, retryAfter);
                 return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many generations",
                     detail: "The tenant's submissions per minute are used up.");
             default:

@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.Storage.Monitoring;
 using SdPortal.Inference.Jobs;
 
 namespace SdPortal.Web.Generation;
@@ -23,11 +24,14 @@ public sealed class WorkerCapacity(JobStorage storage, TimeProvider time)
             return cached.Workers;
         }
 
-        var workers = storage.GetMonitoringApi().Servers()
-            .Where(s => s.Queues.Contains(GenerationWork.Queue) && s.Heartbeat is { } beat && now.UtcDateTime - beat < AliveWithin)
-            .Sum(s => s.WorkersCount);
+        var workers = LiveServers(storage, now).Sum(s => s.WorkersCount);
         // Zero is not cached: a server that is just announcing itself should be used on the next pass.
         _cached = workers > 0 ? (now, workers) : cached;
         return workers;
     }
+
+    /// <summary>The Hangfire servers that listen on the generation queue and sent a heartbeat within the last minute.</summary>
+    public static IEnumerable<ServerDto> LiveServers(JobStorage storage, DateTimeOffset now) =>
+        storage.GetMonitoringApi().Servers()
+            .Where(s => s.Queues.Contains(GenerationWork.Queue) && s.Heartbeat is { } beat && now.UtcDateTime - beat < AliveWithin);
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
+using SdPortal.Web.Api;
 
 namespace SdPortal.Web.Identity;
 
@@ -51,8 +52,7 @@ internal sealed class SignInAttemptFilter(SignInAttemptLimiter limiter) : IEndpo
             return await next(context);
         }
 
-        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var seconds = RetryAfterHeader.Set(http.Response, retryAfter);
         return TypedResults.Problem(
             statusCode: StatusCodes.Status429TooManyRequests,
             title: "Too many attempts",

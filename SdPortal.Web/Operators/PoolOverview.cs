@@ -4,12 +4,13 @@ using SdPortal.Data;
 using SdPortal.Data.Generation;
 using SdPortal.Data.Tenancy;
 using SdPortal.Inference.Jobs;
+using SdPortal.Web.Generation;
 
 namespace SdPortal.Web.Operators;
 
 /// <summary>What the operators' GPU pool page shows: the workers and their devices, and each tenant's queue.</summary>
 /// <param name="Workers">Workers heard from recently, with their devices (see <see cref="WorkerPool"/>).</param>
-/// <param name="Servers">Hangfire servers listening on the generation queue, with their worker counts.</param>
+/// <param name="Servers">Live Hangfire servers listening on the generation queue, with their worker counts.</param>
 /// <param name="Tenants">Tenants with queued or in-flight jobs, busiest first.</param>
 /// <param name="EnqueuedInHangfire">Jobs handed to Hangfire and not yet fetched by a worker.</param>
 public sealed record PoolOverview(
@@ -28,7 +29,7 @@ public sealed record TenantQueueDepth(Guid TenantId, string Name, int Queued, in
 /// Reads <see cref="PoolOverview"/>. The queue depth is the one operator view across tenants, so it names the tenant
 /// filter it ignores, and reads counts only — never a tenant's prompts.
 /// </summary>
-public sealed class PoolOverviewReader(PortalDbContext db, WorkerPool workers, JobStorage storage)
+public sealed class PoolOverviewReader(PortalDbContext db, WorkerPool workers, JobStorage storage, TimeProvider time)
 {
     public async Task<PoolOverview> ReadAsync(CancellationToken cancellationToken)
     {
@@ -51,12 +52,11 @@ public sealed class PoolOverviewReader(PortalDbContext db, WorkerPool workers, J
             .OrderByDescending(d => d.Queued + d.InFlight).ThenBy(d => d.Name, StringComparer.Ordinal)
             .ToList();
 
-        var monitoring = storage.GetMonitoringApi();
-        var servers = monitoring.Servers()
-            .Where(s => s.Queues.Contains(GenerationWork.Queue))
+        // The same live servers the dispatcher counts as capacity.
+        var servers = WorkerCapacity.LiveServers(storage, time.GetUtcNow())
             .Select(s => new GenerationServer(s.Name, s.WorkersCount, s.Heartbeat))
             .OrderBy(s => s.Name, StringComparer.Ordinal)
             .ToList();
-        return new PoolOverview(workers.Current(), servers, depths, monitoring.EnqueuedCount(GenerationWork.Queue));
+        return new PoolOverview(workers.Current(), servers, depths, storage.GetMonitoringApi().EnqueuedCount(GenerationWork.Queue));
     }
 }

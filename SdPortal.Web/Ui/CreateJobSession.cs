@@ -27,6 +27,7 @@ internal sealed partial class CreateJobSession(
     private IDisposable? _subscription;
     private CancellationTokenSource? _watch;
     private (DateTimeOffset At, int Step)? _firstStep;
+    private Guid? _balanceReadFor;
     private bool _disposed;
 
     /// <summary>Runs work on the circuit's dispatcher (the page's InvokeAsync); events arrive on other threads.</summary>
@@ -180,14 +181,18 @@ internal sealed partial class CreateJobSession(
             var response = await reader.FindAsync(current.Id, caller.UserId, caller.IsAdmin, _lifetime.Token) is { } job
                 ? await reader.DescribeAsync(job, _lifetime.Token)
                 : null;
-            // The balance shown beside the cost moves with the reservation and its settlement.
-            var credits = await services.GetRequiredService<PortalDbContext>().TenantLimits.AsNoTracking()
-                .Select(l => l.CreditBalance).SingleAsync(_lifetime.Token);
+            // The balance shown beside the cost moves with the reservation (read once the job is known) and with the
+            // settlement (read when it ended), not on every poll in between.
+            long? credits = _balanceReadFor != current.Id || response is null || GenerationStatusNames.IsTerminal(response.Status)
+                ? await services.GetRequiredService<PortalDbContext>().TenantLimits.AsNoTracking()
+                    .Select(l => l.CreditBalance).SingleAsync(_lifetime.Token)
+                : null;
             return (response, credits);
         });
-        if (Limits is { } limits)
+        if (Limits is { } limits && balance is { } credits)
         {
-            Limits = limits with { CreditBalance = balance };
+            Limits = limits with { CreditBalance = credits };
+            _balanceReadFor = current.Id;
         }
 
         if (fresh is null || Job?.Id != current.Id)
@@ -195,7 +200,7 @@ internal sealed partial class CreateJobSession(
             return;
         }
 
-        var ended = fresh.Status is "succeeded" or "failed" or "canceled";
+        var ended = GenerationStatusNames.IsTerminal(fresh.Status);
         var step = fresh.Status == "running" ? Math.Max(Job.Step, fresh.Step) : fresh.Step;
         var preview = Job.PreviewUrl ?? (previews.Find(current.Id) is { } p ? JobView.PreviewUrlOf(current.Id, p.Step) : null);
         Job = Job with

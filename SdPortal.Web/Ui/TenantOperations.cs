@@ -19,24 +19,19 @@ internal sealed class TenantOperations(IServiceScopeFactory scopes, Authenticati
         RunCheckedAsync((resolver, user) => resolver.CheckOperatorAsync(user, cancellationToken), (services, _) => operation(services));
 
     /// <summary>Whether the circuit's user is an operator now (to show the operators' links; each page checks again).</summary>
-    public async Task<bool> IsOperatorAsync(CancellationToken cancellationToken = default)
-    {
-        var state = await authentication.GetAuthenticationStateAsync();
-        if (state.User.Identity?.IsAuthenticated != true)
-        {
-            return false;
-        }
-
-        await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<CallerResolver>().CheckOperatorAsync(state.User, cancellationToken) == CallerCheck.Allowed;
-    }
+    public Task<bool> IsOperatorAsync(CancellationToken cancellationToken = default) =>
+        WithResolverAsync(async (resolver, user) =>
+            user.Identity?.IsAuthenticated == true && await resolver.CheckOperatorAsync(user, cancellationToken) == CallerCheck.Allowed);
 
     /// <summary>The user's tenants (for the switcher); empty when the session has ended.</summary>
-    public async Task<IReadOnlyList<MembershipSummary>> ListMembershipsAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<MembershipSummary>> ListMembershipsAsync(CancellationToken cancellationToken = default) =>
+        WithResolverAsync((resolver, user) => resolver.ListMembershipsAsync(user, cancellationToken));
+
+    private async Task<T> WithResolverAsync<T>(Func<CallerResolver, ClaimsPrincipal, Task<T>> use)
     {
         var state = await authentication.GetAuthenticationStateAsync();
         await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<CallerResolver>().ListMembershipsAsync(state.User, cancellationToken);
+        return await use(scope.ServiceProvider.GetRequiredService<CallerResolver>(), state.User);
     }
 
     private async Task<T> RunCheckedAsync<T>(
