@@ -100,7 +100,7 @@ public static class EngineBenchmark
         return Count / clock.Elapsed.TotalSeconds;
     }
 
-    private static string WriteTinyModel()
+    internal static string WriteTinyModel()
     {
         var directory = Path.Combine(Path.GetTempPath(), "sdportal-bench-tiny");
         if (!SyntheticModelFolder.IsSynthetic(directory))

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using SdPortal.Inference.Memory;
 using SdPortal.Inference.Models;
 using SdPortal.Inference.Pipeline;
 
@@ -8,7 +9,9 @@ namespace SdPortal.Inference.Cli;
 
 /// <summary>
 /// <c>generate</c>: text to image from a diffusers ONNX model folder. Writes PNG files and prints one JSON object with
-/// the seeds, file paths and timings. Exit codes: 0 done, 2 invalid input, 3 unusable model folder, 130 cancelled.
+/// the seeds, file paths, timings and memory (the process's peak and post-job resident set, read from
+/// <c>/proc/self/status</c>, and the estimate; a test and <c>memory-bench</c> run it as a child process to measure a
+/// request alone). Exit codes: 0 done, 2 invalid input, 3 unusable model folder, 130 cancelled.
 /// </summary>
 public sealed class GenerateCommand : ICliCommand
 {
@@ -50,6 +53,22 @@ public sealed class GenerateCommand : ICliCommand
             return await ReportInvalidAsync(error, errors);
         }
 
+        var modelDirectory = parse.GetRequiredValue(_options.Model).FullName;
+        MemoryVerdict? verdict = null;
+        try
+        {
+            verdict = MemoryPlan.For(ModelArchitecture.Read(modelDirectory), request, parse.GetValue(_options.MemoryBudget) ?? long.MaxValue);
+        }
+        catch (ModelLoadException)
+        {
+            // No architecture to estimate from: run as asked; opening the folder below names what is wrong with it.
+        }
+
+        if (verdict is { Refused: true, Field: { } field, Message: { } message })
+        {
+            return await ReportInvalidAsync(error, [new GenerationFieldError(field, message)]);
+        }
+
         // Logs go to stderr so that stdout carries only the JSON summary.
         var verbose = parse.GetValue(_options.Verbose);
         using var loggers = LoggerFactory.Create(b => b
@@ -58,13 +77,16 @@ public sealed class GenerateCommand : ICliCommand
         try
         {
             using var model = StableDiffusionModelFolder.Open(
-                parse.GetRequiredValue(_options.Model).FullName,
+                modelDirectory,
                 parse.GetValue(_options.Device),
-                loggers.CreateLogger<StableDiffusionModelFolder>());
-            var pipeline = new StableDiffusionPipeline(model, logger: loggers.CreateLogger<StableDiffusionPipeline>());
+                loggers.CreateLogger<StableDiffusionModelFolder>(),
+                cpuArena: parse.GetValue(_options.CpuArena));
+            var options = new StableDiffusionPipelineOptions { ImagesPerPass = verdict?.ImagesPerPass };
+            var pipeline = new StableDiffusionPipeline(model, options, loggers.CreateLogger<StableDiffusionPipeline>());
             var result = await pipeline.GenerateAsync(request, null, cancellationToken);
+            var memory = MeasureMemory(verdict);
             var files = await WriteImagesAsync(parse.GetRequiredValue(_options.Out).FullName, result, cancellationToken);
-            await output.WriteLineAsync(JsonSerializer.Serialize(Summary(model, result, files), OutputJson));
+            await output.WriteLineAsync(JsonSerializer.Serialize(Summary(model, result, files, memory), OutputJson));
             return 0;
         }
         catch (GenerationValidationException ex)
@@ -108,7 +130,24 @@ public sealed class GenerateCommand : ICliCommand
         return files;
     }
 
-    private static object Summary(StableDiffusionModelFolder model, GenerationResult result, List<string> files) => new
+    /// <summary>The peak so far, then the resident set once the job's managed buffers are collected (the model stays
+    /// open, as in a worker that waits for its next job).</summary>
+    private static object MeasureMemory(MemoryVerdict? verdict)
+    {
+        var peak = ProcessMemory.PeakResidentBytes();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return new
+        {
+            PeakResidentBytes = peak,
+            ResidentAfterJobBytes = ProcessMemory.ResidentBytes(),
+            EstimatedPeakBytes = verdict?.Estimate?.PeakBytes,
+            verdict?.ImagesPerPass,
+        };
+    }
+
+    private static object Summary(StableDiffusionModelFolder model, GenerationResult result, List<string> files, object memory) => new
     {
         Seeds = result.Images.Select(i => i.Seed).ToArray(),
         Files = files,
@@ -123,5 +162,6 @@ public sealed class GenerateCommand : ICliCommand
             TotalMs = Math.Round(result.Timings.Total.TotalMilliseconds, 1),
             ItPerSecond = Math.Round(result.Timings.ItPerSecond, 3),
         },
+        Memory = memory,
     };
 }

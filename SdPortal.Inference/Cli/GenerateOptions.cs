@@ -47,11 +47,22 @@ internal sealed class GenerateOptions
         },
     };
 
+    public Option<CpuArena> CpuArena { get; } = new("--cpu-arena")
+    {
+        Description = "ONNX Runtime's CPU arena: Shrinking (the engine's), Kept or Off; for memory-bench (ADR-015).",
+        DefaultValueFactory = _ => Models.CpuArena.Shrinking,
+    };
+
+    public Option<long?> MemoryBudget { get; } = new("--memory-budget")
+    {
+        Description = "Job memory budget in bytes: a batch over it runs in passes, an image over it is refused (Inference:Memory).",
+    };
+
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Log model loading and timings to stderr." };
 
     public void AddTo(Command command)
     {
-        Option[] all = [Model, Prompt, Negative, Steps, Guidance, Scheduler, Seed, Width, Height, Batch, Latents, Out, Device, Verbose];
+        Option[] all = [Model, Prompt, Negative, Steps, Guidance, Scheduler, Seed, Width, Height, Batch, Latents, Out, Device, CpuArena, MemoryBudget, Verbose];
         foreach (var option in all)
         {
             command.Options.Add(option);

@@ -5,6 +5,7 @@ using SdPortal.Inference.Batching;
 using SdPortal.Inference.Gpu;
 using SdPortal.Inference.Hosting;
 using SdPortal.Inference.Jobs;
+using SdPortal.Inference.Memory;
 using SdPortal.Inference.Models;
 
 namespace SdPortal.Inference.Engine;
@@ -14,7 +15,8 @@ public static class InferenceEngineExtensions
 {
     /// <summary>
     /// Adds the model catalogue (<c>Models</c>), the devices (<c>Inference:Devices</c>), the CUDA
-    /// provider's settings (<c>Inference:Cuda</c>), the model memory budget (<c>Inference:Residency</c>), the long-lived engine and the
+    /// provider's settings (<c>Inference:Cuda</c>), the model memory budget (<c>Inference:Residency</c>), the job memory budget and its admission
+    /// (<c>Inference:Memory</c>, ADR-015), the long-lived engine and the
     /// Hangfire job <see cref="GenerationWork"/>. The caller provides the <see cref="IJobGateway"/>.
     /// </summary>
     public static IHostApplicationBuilder AddInferenceEngine(this IHostApplicationBuilder builder)
@@ -29,7 +31,10 @@ public static class InferenceEngineExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ResidencyOptions>().BindConfiguration(ResidencyOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<JobMemoryOptions>().BindConfiguration(JobMemoryOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton<IDeviceTelemetry, NvmlDeviceTelemetry>();
+        builder.Services.AddSingleton<IMemoryAdmission, MemoryAdmission>();
         builder.Services.AddSingleton<ModelCatalog>();
         builder.Services.AddSingleton<DeviceActivity>();
         builder.Services.AddSingleton<IGenerationEngine, OnnxGenerationEngine>();

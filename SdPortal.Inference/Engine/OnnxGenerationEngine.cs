@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SdPortal.Inference.Batching;
 using SdPortal.Inference.Hosting;
+using SdPortal.Inference.Memory;
 using SdPortal.Inference.Models;
 using SdPortal.Inference.Pipeline;
 
@@ -32,6 +33,7 @@ public sealed partial class OnnxGenerationEngine : IGenerationEngine, IDisposabl
     private readonly BatchingOptions _batching;
     private readonly CudaProviderSettings _cuda;
     private readonly ResidencyOptions _residencyOptions;
+    private readonly IMemoryAdmission? _memory;
 
     public OnnxGenerationEngine(
         ModelCatalog catalog,
@@ -41,8 +43,10 @@ public sealed partial class OnnxGenerationEngine : IGenerationEngine, IDisposabl
         IOptions<ResidencyOptions> residency,
         IDeviceTelemetry telemetry,
         DeviceActivity activity,
-        ILoggerFactory loggers)
+        ILoggerFactory loggers,
+        IMemoryAdmission? admission = null)
     {
+        _memory = admission;
         _catalog = catalog;
         _batching = batching.Value;
         _cuda = cuda.Value;
@@ -78,9 +82,10 @@ public sealed partial class OnnxGenerationEngine : IGenerationEngine, IDisposabl
             try
             {
                 var logger = _loggers.CreateLogger<StableDiffusionPipeline>();
+                var options = new StableDiffusionPipelineOptions { ImagesPerPass = ImagesPerPass(modelKey, request) };
                 var pipeline = _batching.BatchesOn(device)
-                    ? new StableDiffusionPipeline(model, BatcherFor(device), logger: logger)
-                    : new StableDiffusionPipeline(model, logger: logger);
+                    ? new StableDiffusionPipeline(model, BatcherFor(device), options, logger)
+                    : new StableDiffusionPipeline(model, options, logger);
                 return (await pipeline.GenerateAsync(request, new StepCounter(_activity, device, progress), cancellationToken), device);
             }
             finally
@@ -92,6 +97,31 @@ public sealed partial class OnnxGenerationEngine : IGenerationEngine, IDisposabl
         {
             _active.AddOrUpdate(device, 0, (_, n) => n - 1);
         }
+    }
+
+    /// <summary>
+    /// How many images one UNet pass may take within the job memory budget (ADR-015). The web node refused what cannot
+    /// fit at all; a job that still does not (this host's budget is smaller) runs one image at a time rather than fail.
+    /// </summary>
+    private int? ImagesPerPass(string modelKey, GenerationRequest request)
+    {
+        if (_memory?.Check(modelKey, request) is not { } verdict)
+        {
+            return null;
+        }
+
+        if (verdict.Refused)
+        {
+            LogOverMemoryBudget(_logger, request.Width, request.Height, verdict.Estimate?.PeakBytes ?? 0, verdict.BudgetBytes);
+            return 1;
+        }
+
+        if (verdict.ImagesPerPass < request.BatchSize)
+        {
+            LogSplit(_logger, request.BatchSize, verdict.ImagesPerPass, verdict.RequestedPeakBytes, verdict.BudgetBytes);
+        }
+
+        return verdict.ImagesPerPass;
     }
 
     /// <summary>The open sessions of <paramref name="modelKey"/> on <paramref name="device"/>, or null when it is not open.</summary>
@@ -231,6 +261,12 @@ public sealed partial class OnnxGenerationEngine : IGenerationEngine, IDisposabl
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Device}: opening {Model} exceeds the model budget ({UsedBytes} of {BudgetBytes} bytes); every other model there has jobs running")]
     private static partial void LogOverBudget(ILogger logger, string device, string model, long usedBytes, long budgetBytes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A batch of {BatchSize} runs {PerPass} image(s) per pass: in one pass it would need about {PeakBytes} bytes, over the job budget of {BudgetBytes}")]
+    private static partial void LogSplit(ILogger logger, int batchSize, int perPass, long peakBytes, long budgetBytes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A {Width}x{Height} job needs about {PeakBytes} bytes even one image at a time, over this host's job budget of {BudgetBytes}; it runs one image at a time anyway")]
+    private static partial void LogOverMemoryBudget(ILogger logger, int width, int height, long peakBytes, long budgetBytes);
 
     /// <summary>Counts each step for the device's rate, then passes the report on.</summary>
     private sealed class StepCounter(DeviceActivity activity, string device, IProgress<GenerationProgress>? inner) : IProgress<GenerationProgress>

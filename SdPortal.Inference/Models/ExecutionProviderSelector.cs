@@ -13,13 +13,15 @@ internal static partial class ExecutionProviderSelector
 
     /// <summary>
     /// Returns session options for <paramref name="requested"/> and the device they actually target; a GPU's provider is
-    /// set up from <paramref name="cuda"/> (the defaults when null).
+    /// set up from <paramref name="cuda"/> (the defaults when null); <paramref name="cpuArena"/> says whether the CPU
+    /// allocator has an arena (ADR-015; shrinking it is a run option, see <see cref="OnnxModelFile"/>).
     /// </summary>
-    public static (SessionOptions Options, InferenceDevice Device) Create(InferenceDevice requested, ILogger logger, CudaProviderSettings? cuda = null)
+    public static (SessionOptions Options, InferenceDevice Device) Create(
+        InferenceDevice requested, ILogger logger, CudaProviderSettings? cuda = null, CpuArena cpuArena = CpuArena.Shrinking)
     {
         // The environment must exist before any provider is appended (it owns logging and the provider registry).
         var env = OrtEnv.Instance();
-        var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        var options = NewOptions(cpuArena);
         if (requested.Kind != InferenceDeviceKind.Cuda)
         {
             LogChosen(logger, InferenceDevice.Cpu.ToString(), env.GetVersionString());
@@ -43,13 +45,19 @@ internal static partial class ExecutionProviderSelector
             // The provider library or the CUDA runtime could not be loaded: run on the CPU and say why.
             options.Dispose();
             LogFallback(logger, requested.ToString(), ex.Message, ex);
-            var cpuOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+            var cpuOptions = NewOptions(cpuArena);
             return (cpuOptions, InferenceDevice.Cpu);
         }
 
         LogChosen(logger, requested.ToString(), env.GetVersionString());
         return (options, requested);
     }
+
+    private static SessionOptions NewOptions(CpuArena cpuArena) => new()
+    {
+        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        EnableCpuMemArena = cpuArena != CpuArena.Off,
+    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "ONNX Runtime {Version}: sessions run on {Device}")]
     private static partial void LogChosen(ILogger logger, string device, string version);

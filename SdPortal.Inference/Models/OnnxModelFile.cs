@@ -8,11 +8,17 @@ namespace SdPortal.Inference.Models;
 /// </summary>
 internal sealed class OnnxModelFile : IDisposable
 {
-    private OnnxModelFile(string path, InferenceSession session)
+    private const string ShrinkArenasEntry = "memory.enable_memory_arena_shrinkage";
+
+    private OnnxModelFile(string path, InferenceSession session, CpuArena cpuArena)
     {
         Path = path;
         Session = session;
+        CpuArena = cpuArena;
     }
+
+    /// <summary>How the session's CPU arena is treated between calls.</summary>
+    public CpuArena CpuArena { get; }
 
     /// <summary>The model file.</summary>
     public string Path { get; }
@@ -20,9 +26,9 @@ internal sealed class OnnxModelFile : IDisposable
     /// <summary>The session; thread-safe for concurrent runs.</summary>
     public InferenceSession Session { get; }
 
-    /// <summary>Opens <paramref name="path"/> with <paramref name="options"/>.</summary>
+    /// <summary>Opens <paramref name="path"/> with <paramref name="options"/>, built for <paramref name="cpuArena"/>.</summary>
     /// <exception cref="ModelLoadException">The file is missing or ONNX Runtime rejects it.</exception>
-    public static OnnxModelFile Open(string path, SessionOptions options)
+    public static OnnxModelFile Open(string path, SessionOptions options, CpuArena cpuArena = CpuArena.Shrinking)
     {
         if (!File.Exists(path))
         {
@@ -31,7 +37,7 @@ internal sealed class OnnxModelFile : IDisposable
 
         try
         {
-            return new OnnxModelFile(path, new InferenceSession(path, options));
+            return new OnnxModelFile(path, new InferenceSession(path, options), cpuArena);
         }
         catch (OnnxRuntimeException ex) when (MissingKernel.Describe(ex.Message) is { } missing)
         {
@@ -41,6 +47,21 @@ internal sealed class OnnxModelFile : IDisposable
         {
             throw new ModelLoadException(path, $"is not a loadable ONNX model ({ex.Message.Trim()})", ex);
         }
+    }
+
+    /// <summary>
+    /// <paramref name="runOptions"/>, set to give the call's CPU buffers back when it ends if the arena is
+    /// <see cref="CpuArena.Shrinking"/> (the UNet asks only on a pass's last step). Without that the arena keeps the largest call's buffers for good: the 768×768
+    /// UNet call's attention scores stayed resident after the job (ADR-015).
+    /// </summary>
+    public RunOptions Prepare(RunOptions runOptions)
+    {
+        if (CpuArena == CpuArena.Shrinking)
+        {
+            runOptions.AddRunConfigEntry(ShrinkArenasEntry, "cpu:0");
+        }
+
+        return runOptions;
     }
 
     /// <summary>Finds an input port; see <see cref="ModelPort.Find"/>.</summary>

@@ -76,26 +76,35 @@ public sealed partial class StableDiffusionModelFolder : IDisposable
 
     /// <summary>
     /// Validates and opens the folder at <paramref name="directory"/> on <paramref name="device"/>; a GPU's provider is
-    /// set up from <paramref name="cuda"/> (the defaults when null).
+    /// set up from <paramref name="cuda"/> (the defaults when null); <paramref name="cpuArena"/> is the engine's choice
+    /// unless a benchmark compares another (ADR-015).
     /// </summary>
     /// <exception cref="ModelLoadException">A file is missing, malformed or not the model expected.</exception>
     public static StableDiffusionModelFolder Open(
-        string directory, InferenceDevice device = default, ILogger? logger = null, CudaProviderSettings? cuda = null)
+        string directory,
+        InferenceDevice device = default,
+        ILogger? logger = null,
+        CudaProviderSettings? cuda = null,
+        CpuArena cpuArena = CpuArena.Shrinking)
     {
         logger ??= NullLogger.Instance;
         var layout = new ModelFolderLayout(directory);
         layout.EnsureComplete();
         var configuration = ModelConfiguration.Read(layout);
 
-        var (options, actualDevice) = ExecutionProviderSelector.Create(device, logger, cuda);
+        var (options, actualDevice) = ExecutionProviderSelector.Create(device, logger, cuda, cpuArena);
+
+        // GPU sessions keep ORT's defaults (ADR-012): their activations live in the CUDA arena, and shrinking an arena
+        // the run option names but the session lacks would fail the call.
+        var runArena = actualDevice.Kind == InferenceDeviceKind.Cuda ? CpuArena.Kept : cpuArena;
         using (options)
         {
             var opened = new List<OnnxModelFile>(3);
             try
             {
-                var textEncoder = new TextEncoderModel(Track(opened, OnnxModelFile.Open(layout.TextEncoder, options)));
-                var unet = new UNetModel(Track(opened, OnnxModelFile.Open(layout.UNet, options)));
-                var vae = new VaeDecoderModel(Track(opened, OnnxModelFile.Open(layout.VaeDecoder, options)));
+                var textEncoder = new TextEncoderModel(Track(opened, OnnxModelFile.Open(layout.TextEncoder, options, runArena)));
+                var unet = new UNetModel(Track(opened, OnnxModelFile.Open(layout.UNet, options, runArena)));
+                var vae = new VaeDecoderModel(Track(opened, OnnxModelFile.Open(layout.VaeDecoder, options, runArena)));
                 ModelCompatibility.Check(textEncoder, unet, vae);
                 LogOpened(logger, layout.Directory, actualDevice.ToString(), unet.TimestepForm.ElementType.ToString(), unet.TimestepForm.Shape.ToString());
                 return new StableDiffusionModelFolder(layout, actualDevice, configuration, textEncoder, unet, vae);

@@ -54,7 +54,7 @@ internal sealed class TextEncoderModel : IDisposable
         for (var first = 0; first < sequenceCount; first += perRun)
         {
             input.WriteIds(ids.Slice(first * sequenceLength, perRun * sequenceLength), 0);
-            using var outputs = _file.Session.Run(runOptions, _inputNames, [input.Value], _outputNames);
+            using var outputs = _file.Session.Run(_file.Prepare(runOptions), _inputNames, [input.Value], _outputNames);
             var output = outputs[0];
             var hiddenSize = (int)output.GetTensorTypeAndShape().Shape[2];
             var chunk = perRun * sequenceLength * hiddenSize;

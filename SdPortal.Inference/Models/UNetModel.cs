@@ -49,9 +49,13 @@ internal sealed class UNetModel : IDisposable
     /// <summary>The latent channel count (4 for SD 1.x/2.x) where the graph fixes it.</summary>
     public int LatentChannels => Sample.IsFixed(1) ? Sample.Dimensions[1] : 4;
 
-    /// <summary>Runs one denoising call over the job's tensors; the prediction lands in <see cref="UNetBindings.NoisePrediction"/>.</summary>
-    public void Run(RunOptions runOptions, UNetBindings bindings) =>
-        _file.Session.Run(runOptions, _inputNames, bindings.Inputs, _outputNames, bindings.Outputs);
+    /// <summary>
+    /// Runs one denoising call over the job's tensors; the prediction lands in <see cref="UNetBindings.NoisePrediction"/>.
+    /// <paramref name="lastOfPass"/> gives the CPU arena back after the call (ADR-015); the steps before keep it, since
+    /// growing it again at every step made a 512² step 2.2 times slower.
+    /// </summary>
+    public void Run(RunOptions runOptions, UNetBindings bindings, bool lastOfPass = true) =>
+        _file.Session.Run(lastOfPass ? _file.Prepare(runOptions) : runOptions, _inputNames, bindings.Inputs, _outputNames, bindings.Outputs);
 
     /// <summary>
     /// Binds <paramref name="bindings"/> to a new <see cref="OrtIoBinding"/> once, so that repeated runs

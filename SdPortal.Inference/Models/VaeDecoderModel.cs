@@ -29,7 +29,7 @@ internal sealed class VaeDecoderModel : IDisposable
     /// <summary>Decodes the latent in <paramref name="latent"/> and writes the CHW float image to <paramref name="image"/>.</summary>
     public void Decode(RunOptions runOptions, HostTensor latent, Span<float> image)
     {
-        using var outputs = _file.Session.Run(runOptions, _inputNames, [latent.Value], _outputNames);
+        using var outputs = _file.Session.Run(_file.Prepare(runOptions), _inputNames, [latent.Value], _outputNames);
         var output = outputs[0];
         var produced = output.GetTensorTypeAndShape().ElementCount;
         if (produced != image.Length)

@@ -139,7 +139,10 @@ internal sealed class Denoiser : IDisposable
         }
 
         bindings.Timestep.Fill(_scheduler.Timesteps[index]);
-        CancellableRun.Invoke((Model: _unet, Tensors: bindings), static (state, options) => state.Model.Run(options, state.Tensors), cancellationToken);
+        CancellableRun.Invoke(
+            (Model: _unet, Tensors: bindings, Last: index == TotalSteps - 1),
+            static (state, options) => state.Model.Run(options, state.Tensors, state.Last),
+            cancellationToken);
         bindings.NoisePrediction.Read(_prediction);
     }
 

@@ -60,18 +60,23 @@ public sealed partial class StableDiffusionPipeline
 
         var started = _time.GetTimestamp();
         var seed = request.Seed ?? (ulong)Random.Shared.NextInt64(0, 1L << 32);
-        var noise = new BatchNoise(seed, request.BatchSize);
-        var scheduler = CreateScheduler(request, noise);
+        var passes = Passes(request.BatchSize);
+
+        // Every pass's scheduler is built before any model runs, so a scheduler's field error stops the job up front.
+        // Each pass's noise feeds both its starting latents and its scheduler (ancestral samplers draw more of it).
+        var noises = passes.Select(p => new BatchNoise(BatchNoise.SeedOf(seed, p.First), p.Count)).ToList();
+        var schedulers = noises.Select(noise => CreateScheduler(request, noise)).ToList();
         return await Task.Run(
-            () => GenerateCoreAsync(request with { Seed = seed }, seed, noise, scheduler, progress, started, cancellationToken),
+            () => GenerateCoreAsync(request with { Seed = seed }, seed, passes, noises, schedulers, progress, started, cancellationToken),
             cancellationToken);
     }
 
     private async Task<GenerationResult> GenerateCoreAsync(
         GenerationRequest request,
         ulong seed,
-        BatchNoise noise,
-        IDiffusionScheduler scheduler,
+        List<(int First, int Count)> passes,
+        List<BatchNoise> noises,
+        List<IDiffusionScheduler> schedulers,
         IProgress<GenerationProgress>? progress,
         long started,
         CancellationToken cancellationToken)
@@ -79,40 +84,77 @@ public sealed partial class StableDiffusionPipeline
         var guided = ClassifierFreeGuidance.IsGuided(request.GuidanceScale);
         var prompt = PromptEmbeddings.Encode(_model, request, guided, cancellationToken);
         var encoded = _time.GetTimestamp();
-
-        using var denoiser = new Denoiser(_model.UNet, scheduler, prompt, request);
-        denoiser.InitializeLatents(noise, request.InitialLatents);
-        var steps = scheduler.Timesteps.Count;
-        var preview = _options.PreviewInterval > 0 && _model.LatentChannels == LatentPreview.Channels
-            ? new LatentPreview(denoiser.LatentWidth, denoiser.LatentHeight)
-            : null;
-        using (var lane = _evaluator.Join(denoiser))
+        var images = new List<GeneratedImage>(request.BatchSize);
+        var steps = schedulers[0].Timesteps.Count;
+        var totalSteps = steps * passes.Count;
+        var denoising = TimeSpan.Zero;
+        var decoding = TimeSpan.Zero;
+        for (var p = 0; p < passes.Count; p++)
         {
-            for (var i = 0; i < steps; i++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                denoiser.PrepareInput(i);
-                await lane.EvaluateAsync(i, cancellationToken);
-                denoiser.CompleteStep(i);
-                Report(progress, preview, denoiser, i, steps, encoded);
-            }
+            var (first, count) = passes[p];
+            var passStarted = _time.GetTimestamp();
+            using var denoiser = new Denoiser(_model.UNet, schedulers[p], prompt, request with { BatchSize = count });
+            denoiser.InitializeLatents(noises[p], PassLatents(request, first, count));
+            await DenoiseAsync(denoiser, p * steps, totalSteps, progress, encoded, cancellationToken);
+            var denoised = _time.GetTimestamp();
+            images.AddRange(Decode(request, seed, first, schedulers[p].Name, denoiser, cancellationToken));
+            denoising += _time.GetElapsedTime(passStarted, denoised);
+            decoding += _time.GetElapsedTime(denoised);
         }
 
-        var denoised = _time.GetTimestamp();
-        var images = Decode(request, seed, scheduler.Name, denoiser, cancellationToken);
         var finished = _time.GetTimestamp();
         var timings = new GenerationTimings(
-            _time.GetElapsedTime(started, encoded),
-            _time.GetElapsedTime(encoded, denoised),
-            _time.GetElapsedTime(denoised, finished),
-            _time.GetElapsedTime(started, finished),
-            steps);
-        LogGenerated(_logger, request.BatchSize, request.Width, request.Height, steps, scheduler.Name, timings.Total.TotalMilliseconds, timings.ItPerSecond);
+            _time.GetElapsedTime(started, encoded), denoising, decoding, _time.GetElapsedTime(started, finished), totalSteps);
+        LogGenerated(_logger, request.BatchSize, request.Width, request.Height, steps, schedulers[0].Name, passes.Count, timings.Total.TotalMilliseconds, timings.ItPerSecond);
         return new GenerationResult(images, seed, prompt.PromptTruncated, prompt.NegativePromptTruncated, timings);
     }
 
+    /// <summary>Runs one pass's steps; progress counts the steps of all passes (<paramref name="done"/> before this one).</summary>
+    private async Task DenoiseAsync(
+        Denoiser denoiser, int done, int totalSteps, IProgress<GenerationProgress>? progress, long encoded, CancellationToken cancellationToken)
+    {
+        var steps = denoiser.TotalSteps;
+        var preview = _options.PreviewInterval > 0 && _model.LatentChannels == LatentPreview.Channels
+            ? new LatentPreview(denoiser.LatentWidth, denoiser.LatentHeight)
+            : null;
+        using var lane = _evaluator.Join(denoiser);
+        for (var i = 0; i < steps; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            denoiser.PrepareInput(i);
+            await lane.EvaluateAsync(i, cancellationToken);
+            denoiser.CompleteStep(i);
+            Report(progress, preview, denoiser, i, done + i, totalSteps, encoded);
+        }
+    }
+
+    /// <summary>The batch cut into passes of at most <see cref="StableDiffusionPipelineOptions.ImagesPerPass"/> images.</summary>
+    private List<(int First, int Count)> Passes(int batchSize)
+    {
+        var perPass = Math.Clamp(_options.ImagesPerPass ?? batchSize, 1, batchSize);
+        var passes = new List<(int First, int Count)>();
+        for (var first = 0; first < batchSize; first += perPass)
+        {
+            passes.Add((first, Math.Min(perPass, batchSize - first)));
+        }
+
+        return passes;
+    }
+
+    /// <summary>The caller's starting noise for images first…first + count − 1, if it gave any.</summary>
+    private static ReadOnlyMemory<float>? PassLatents(GenerationRequest request, int first, int count)
+    {
+        if (request.InitialLatents is not { } latents)
+        {
+            return null;
+        }
+
+        var perImage = latents.Length / request.BatchSize;
+        return latents.Slice(first * perImage, count * perImage);
+    }
+
     private void Report(
-        IProgress<GenerationProgress>? progress, LatentPreview? preview, Denoiser denoiser, int i, int steps, long encoded)
+        IProgress<GenerationProgress>? progress, LatentPreview? preview, Denoiser denoiser, int i, int overall, int totalSteps, long encoded)
     {
         if (progress is null)
         {
@@ -120,10 +162,15 @@ public sealed partial class StableDiffusionPipeline
         }
 
         var elapsed = _time.GetElapsedTime(encoded);
-        var wantsPreview = preview is not null && ((i + 1) % _options.PreviewInterval == 0 || i == steps - 1);
+        var wantsPreview = preview is not null && ((i + 1) % _options.PreviewInterval == 0 || i == denoiser.TotalSteps - 1);
         var png = wantsPreview ? preview!.Render(denoiser.PredictedOriginal(0)) : null;
-        var itPerSecond = elapsed > TimeSpan.Zero ? (i + 1) / elapsed.TotalSeconds : 0;
-        progress.Report(new GenerationProgress(i + 1, steps, elapsed, itPerSecond, png));
+        var itPerSecond = elapsed > TimeSpan.Zero ? (overall + 1) / elapsed.TotalSeconds : 0;
+
+        // On the request's scale (what the portal shows as "step n of Steps"): with several passes each step is
+        // reported once per pass, rounded up so the first call reports 1 and the last reports Steps.
+        var steps = denoiser.TotalSteps;
+        var step = (int)(((long)(overall + 1) * steps + totalSteps - 1) / totalSteps);
+        progress.Report(new GenerationProgress(step, steps, elapsed, itPerSecond, png));
     }
 
     /// <summary>
@@ -146,15 +193,16 @@ public sealed partial class StableDiffusionPipeline
         }
     }
 
+    /// <summary>Decodes one pass's images, whose first is image <paramref name="first"/> of the whole request.</summary>
     private List<GeneratedImage> Decode(
-        GenerationRequest request, ulong seed, string sampler, Denoiser denoiser, CancellationToken cancellationToken)
+        GenerationRequest request, ulong seed, int first, string sampler, Denoiser denoiser, CancellationToken cancellationToken)
     {
         using var decoder = new ImageDecoder(_model, request.Width, request.Height);
         var requestJson = JsonSerializer.Serialize(request, RequestJson);
-        var images = new List<GeneratedImage>(request.BatchSize);
-        for (var k = 0; k < request.BatchSize; k++)
+        var images = new List<GeneratedImage>(denoiser.BatchSize);
+        for (var k = 0; k < denoiser.BatchSize; k++)
         {
-            var imageSeed = BatchNoise.SeedOf(seed, k);
+            var imageSeed = BatchNoise.SeedOf(seed, first + k);
             KeyValuePair<string, string>[] text =
             [
                 new("parameters", InfoText.Format(request, imageSeed, sampler, _model.ModelHash)),
@@ -167,6 +215,6 @@ public sealed partial class StableDiffusionPipeline
         return images;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Generated {Count} image(s) of {Width}x{Height} in {Steps} steps of {Sampler}: {TotalMs:F0} ms, {ItPerSecond:F2} it/s")]
-    private static partial void LogGenerated(ILogger logger, int count, int width, int height, int steps, string sampler, double totalMs, double itPerSecond);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Generated {Count} image(s) of {Width}x{Height} in {Steps} steps of {Sampler} ({Passes} pass(es)): {TotalMs:F0} ms, {ItPerSecond:F2} it/s")]
+    private static partial void LogGenerated(ILogger logger, int count, int width, int height, int steps, string sampler, int passes, double totalMs, double itPerSecond);
 }

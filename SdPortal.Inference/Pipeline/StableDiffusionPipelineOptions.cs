@@ -8,4 +8,11 @@ public sealed record StableDiffusionPipelineOptions
     /// the preview cost while still updating a viewer several times a second on a GPU.
     /// </summary>
     public int PreviewInterval { get; init; } = 2;
+
+    /// <summary>
+    /// At most this many of a batch's images are denoised in one UNet pass; the rest follow in further passes. Null: the
+    /// whole batch at once. The engine lowers it when the batch would not fit the job memory budget (ADR-015); the images
+    /// do not change, since image k draws from its own noise stream (seed + k) whatever pass it is in.
+    /// </summary>
+    public int? ImagesPerPass { get; init; }
 }

@@ -4,6 +4,7 @@ using SdPortal.Data;
 using SdPortal.Data.Credits;
 using SdPortal.Data.Generation;
 using SdPortal.Inference.Engine;
+using SdPortal.Inference.Memory;
 using SdPortal.Inference.Pipeline;
 using SdPortal.Inference.Schedulers;
 
@@ -11,7 +12,8 @@ namespace SdPortal.Web.Generation;
 
 /// <summary>
 /// Admits a generation for a member of a tenant, whatever the way in (REST or a circuit): rate limit (R20), engine
-/// rules, tenant limits, then the job row and the credit reservation in one transaction, so a rejected submission
+/// rules, tenant limits, the job memory budget (an image too large for it is refused on its size field; a batch too
+/// large runs in passes, ADR-015), then the job row and the credit reservation in one transaction, so a rejected submission
 /// writes and charges nothing. Finally wakes the dispatcher. A submission may carry the client's idempotency key
 /// (a form's, an <c>Idempotency-Key</c> header's): it becomes the reservation's ledger key, whose unique index lets
 /// only one job ever be accepted under it; a repeat answers that job (R9).
@@ -22,6 +24,7 @@ public sealed partial class GenerationSubmitter(
     GenerationCost cost,
     SubmitRateLimiter rateLimiter,
     ModelCatalog models,
+    IMemoryAdmission memory,
     FairDispatcher dispatcher,
     QueueBoard board,
     IOptionsMonitor<GenerationOptions> options,
@@ -180,6 +183,11 @@ public sealed partial class GenerationSubmitter(
         else if (limits.AllowedModels.Count > 0 && !limits.AllowedModels.Contains(model))
         {
             Add("model", $"'{model}' is not allowed on this plan; allowed: {string.Join(", ", limits.AllowedModels)}");
+        }
+        else if (errors.Count == 0 && memory.Check(model, request) is { Refused: true, Field: { } field, Message: { } message })
+        {
+            // Only a valid request of a known model is estimated; its other errors say more than a size would.
+            Add(field, message);
         }
 
         var outstanding = await db.GenerationJobs.CountAsync(j => j.Status == GenerationJobStatus.Queued
