@@ -147,8 +147,9 @@ internal sealed partial class CreateJobSession(
                 return "The generation has already ended.";
             }
 
-            await services.GetRequiredService<GenerationCanceller>().CancelAsync(job, _lifetime.Token);
-            return null;
+            return await services.GetRequiredService<GenerationCanceller>().CancelAsync(job, _lifetime.Token) is CancelOutcome.Stopping
+                ? "Stopping: the generation ends within one step and its credits are released."
+                : null;
         });
         await RefreshAsync();
         return message;
