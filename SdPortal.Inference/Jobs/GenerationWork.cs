@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.Server;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SdPortal.Inference.Engine;
@@ -17,7 +18,12 @@ namespace SdPortal.Inference.Jobs;
 /// recovery sweep puts such a job back).
 /// </summary>
 public sealed partial class GenerationWork(
-    IJobGateway gateway, IGenerationEngine engine, IOptions<GenerationWorkOptions> options, TimeProvider time, ILogger<GenerationWork> logger)
+    IJobGateway gateway,
+    IGenerationEngine engine,
+    IHostApplicationLifetime lifetime,
+    IOptions<GenerationWorkOptions> options,
+    TimeProvider time,
+    ILogger<GenerationWork> logger)
 {
     /// <summary>The Hangfire queue generation jobs travel on.</summary>
     public const string Queue = "generation";
@@ -33,13 +39,25 @@ public sealed partial class GenerationWork(
     /// <param name="tenantId">The job's tenant, opaque here.</param>
     /// <param name="jobId">The generation job.</param>
     /// <param name="context">Hangfire's context (enqueue null); unused, kept so jobs already in storage still bind.</param>
-    /// <param name="cancellationToken">Cancelled when the worker shuts down.</param>
+    /// <param name="cancellationToken">
+    /// Hangfire's token: cancelled when the server stops, but also when Hangfire handed this job to another execution
+    /// (SQLite's invisibility timeout does not slide) and that one finished. Only the host stopping stops the run: the
+    /// job row, not Hangfire's copy, decides who runs the job.
+    /// </param>
     [Queue(Queue)]
     [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
     public async Task RunAsync(Guid tenantId, Guid jobId, PerformContext? context, CancellationToken cancellationToken)
     {
+        using var registration = cancellationToken.Register(() =>
+        {
+            if (!lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                LogHangfireAborted(logger, jobId);
+            }
+        });
+        var shutdown = lifetime.ApplicationStopping;
         var job = new JobRef(tenantId, jobId);
-        if (await StartAsync(job, cancellationToken) is not { } ticket)
+        if (await StartAsync(job, shutdown) is not { } ticket)
         {
             LogNothingToDo(logger, jobId, tenantId);
             return;
@@ -48,14 +66,14 @@ public sealed partial class GenerationWork(
         var lease = new JobLease(job, ticket.Lease.Id);
         var started = time.GetTimestamp();
         LogStarted(logger, jobId, tenantId, ticket.Model, ticket.Request.Steps, WorkerIdentity.Name, ticket.Lease.Duration.TotalSeconds);
-        using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
         await using var keeper = new LeaseKeeper(gateway, lease, ticket.Lease, run, time, CallTimeout, logger);
         JobOutput output;
         try
         {
             output = await GenerateAsync(ticket, keeper, run.Token);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
         {
             LogShutdown(logger, jobId, tenantId, time.GetElapsedTime(started).TotalMilliseconds);
             await CallOnceAsync(ct => gateway.AbandonAsync(lease, "The worker shut down; the job runs again.", countsAsAttempt: false, ct));
@@ -221,6 +239,9 @@ public sealed partial class GenerationWork(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: the run did not stop within {Seconds:F0} s of losing its lease; left behind")]
     private static partial void LogLeftBehind(ILogger logger, Guid jobId, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: Hangfire aborted this execution (its copy of the job changed state); the run goes on while it holds the lease")]
+    private static partial void LogHangfireAborted(ILogger logger, Guid jobId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A job's hand-back did not reach the portal; its lease will lapse and the portal recovers it")]
     private static partial void LogHandBackLost(ILogger logger, Exception exception);
