@@ -210,6 +210,7 @@ internal sealed partial class CreateJobSession(
             TotalSteps = fresh.TotalSteps,
             QueuePosition = fresh.QueuePosition,
             EstimatedStartSeconds = fresh.EstimatedStartSeconds,
+            WaitReason = fresh.WaitReason,
             PreviewUrl = ended ? null : preview,
             Error = fresh.Error,
             ModelIsSynthetic = fresh.ModelIsSynthetic,
