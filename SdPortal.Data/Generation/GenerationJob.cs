@@ -55,8 +55,20 @@ public sealed class GenerationJob : ITenantOwned
     /// <summary>The last denoising step reported (1-based); 0 before the first.</summary>
     public int Step { get; set; }
 
-    /// <summary>How many times a worker started the job (Hangfire retries and re-deliveries included).</summary>
+    /// <summary>How many times a worker started the job; bounded by <c>Generation:MaxAttempts</c> (see <see cref="JobStates"/>).</summary>
     public int Attempts { get; set; }
+
+    /// <summary>
+    /// The running execution's lease, issued at start; null unless <see cref="Status"/> is Running. Only its holder may
+    /// renew, report or settle the job, so a worker that lost the job (it hung, died or was cut off) cannot settle it.
+    /// </summary>
+    public Guid? LeaseId { get; set; }
+
+    /// <summary>When the lease lapses unless its worker renews it; past it any web node recovers the job.</summary>
+    public DateTime? LeaseExpiresAtUtc { get; set; }
+
+    /// <summary>How often the job was taken back from a lapsed lease or a stranded dispatch (shared by every web node).</summary>
+    public int Recoveries { get; set; }
 
     /// <summary>The worker (process and device) that last started the job.</summary>
     public string? WorkerName { get; set; }

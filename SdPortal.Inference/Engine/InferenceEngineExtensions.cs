@@ -39,6 +39,8 @@ public static class InferenceEngineExtensions
         builder.Services.AddSingleton<DeviceActivity>();
         builder.Services.AddSingleton<IGenerationEngine, OnnxGenerationEngine>();
         builder.Services.AddTransient<GenerationWork>();
+        builder.Services.AddOptions<GenerationWorkOptions>().BindConfiguration(GenerationWorkOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }

@@ -1,113 +1,248 @@
 using Hangfire;
 using Hangfire.Server;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using SdPortal.Inference.Engine;
 
 namespace SdPortal.Inference.Jobs;
 
 /// <summary>
-/// The Hangfire job of one generation, run by the web node's in-process worker or by an inference host. Safe to run
-/// twice (Hangfire is at-least-once): the gateway answers "nothing to do" for a finished job and settles credits once.
-/// Permanent errors fail the job at once; anything else is retried <see cref="Retries"/> times, and the last attempt
-/// fails it and releases the credits before Hangfire moves it to its Failed state.
+/// The Hangfire job of one generation, run by the web node's in-process worker or by an inference host. The job row,
+/// not Hangfire, owns the job's state and attempts (see <c>JobStates</c> in SdPortal.Data): the worker takes a lease
+/// at start, a <see cref="LeaseKeeper"/> renews it while the run makes progress, and only the lease holder settles.
+/// Every gateway call has its own timeout; a settlement that fails is tried again while the lease is held and is never
+/// reported as a generation error, so a finished image is never generated twice because saving it was slow. Errors
+/// hand the job back to the portal, which requeues it or fails it once <c>Generation:MaxAttempts</c> are used, so
+/// Hangfire does not retry (a Hangfire job that throws is one whose start never reached the portal; the portal's
+/// recovery sweep puts such a job back).
 /// </summary>
-public sealed partial class GenerationWork(IJobGateway gateway, IGenerationEngine engine, TimeProvider time, ILogger<GenerationWork> logger)
+public sealed partial class GenerationWork(
+    IJobGateway gateway,
+    IGenerationEngine engine,
+    IHostApplicationLifetime lifetime,
+    IOptions<GenerationWorkOptions> options,
+    TimeProvider time,
+    ILogger<GenerationWork> logger)
 {
     /// <summary>The Hangfire queue generation jobs travel on.</summary>
     public const string Queue = "generation";
 
-    /// <summary>Retries after the first attempt for a transient error (e.g. GPU out of memory): 3 attempts in all (R14).</summary>
-    public const int Retries = 2;
+    /// <summary>How long a run that lost its lease or hung gets to stop before the worker leaves it behind.</summary>
+    private static readonly TimeSpan LeaveBehindAfter = TimeSpan.FromSeconds(10);
 
-    private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(30);
+    private const int StartTries = 3;
+
+    private TimeSpan CallTimeout => options.Value.GatewayCall;
 
     /// <summary>Runs job <paramref name="jobId"/> of <paramref name="tenantId"/>.</summary>
     /// <param name="tenantId">The job's tenant, opaque here.</param>
     /// <param name="jobId">The generation job.</param>
-    /// <param name="context">Hangfire's context (enqueue null; Hangfire supplies it), for the attempt number.</param>
-    /// <param name="cancellationToken">Cancelled when the worker shuts down.</param>
+    /// <param name="context">Hangfire's context (enqueue null); unused, kept so jobs already in storage still bind.</param>
+    /// <param name="cancellationToken">
+    /// Hangfire's token: cancelled when the server stops, but also when Hangfire handed this job to another execution
+    /// (SQLite's invisibility timeout does not slide) and that one finished. Only the host stopping stops the run: the
+    /// job row, not Hangfire's copy, decides who runs the job.
+    /// </param>
     [Queue(Queue)]
-    [AutomaticRetry(Attempts = Retries, DelaysInSeconds = [1, 3], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+    [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
     public async Task RunAsync(Guid tenantId, Guid jobId, PerformContext? context, CancellationToken cancellationToken)
     {
+        using var registration = cancellationToken.Register(() =>
+        {
+            if (!lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                LogHangfireAborted(logger, jobId);
+            }
+        });
+        var shutdown = lifetime.ApplicationStopping;
         var job = new JobRef(tenantId, jobId);
-        var worker = WorkerIdentity.Name;
-        if (await gateway.StartAsync(job, worker, cancellationToken) is not { } ticket)
+        if (await StartAsync(job, shutdown) is not { } ticket)
         {
             LogNothingToDo(logger, jobId, tenantId);
             return;
         }
 
+        var lease = new JobLease(job, ticket.Lease.Id);
         var started = time.GetTimestamp();
-        LogStarted(logger, jobId, tenantId, ticket.Model, ticket.Request.Steps, worker);
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var settle = new CancellationTokenSource(SettleTimeout);
+        LogStarted(logger, jobId, tenantId, ticket.Model, ticket.Request.Steps, WorkerIdentity.Name, ticket.Lease.Duration.TotalSeconds);
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
+        await using var keeper = new LeaseKeeper(gateway, lease, ticket.Lease, run, time, CallTimeout, logger);
+        JobOutput output;
         try
         {
-            JobOutput output;
-            await using (var relay = new ProgressRelay(gateway, job, cancel, logger))
-            {
-                var (result, device) = await engine.GenerateAsync(ticket.Model, ticket.Request, relay, cancel.Token);
-                output = new JobOutput(result.Images, result.Seed, result.Timings, device);
-            }
-
-            await gateway.CompleteAsync(job, output, settle.Token);
-            LogSucceeded(logger, jobId, tenantId, output.Images.Count, time.GetElapsedTime(started).TotalMilliseconds, output.Device);
+            output = await GenerateAsync(ticket, keeper, run.Token);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
         {
-            LogAbandoned(logger, jobId, tenantId, time.GetElapsedTime(started).TotalMilliseconds);
-            await gateway.AbandonAsync(job, "The worker shut down; the job runs again.", settle.Token);
-            throw;
+            LogShutdown(logger, jobId, tenantId, time.GetElapsedTime(started).TotalMilliseconds);
+            await CallOnceAsync(ct => gateway.AbandonAsync(lease, "The worker shut down; the job runs again.", countsAsAttempt: false, ct));
+            return;
         }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        catch (Exception) when (keeper.Stop is RunStop.Lost)
         {
-            await gateway.CancelledAsync(job, settle.Token);
+            // The portal recovered the job (or could not be reached for a whole lease): it is someone else's now.
+            return;
+        }
+        catch (Exception) when (keeper.Stop is RunStop.Stalled)
+        {
+            await CallOnceAsync(ct => gateway.AbandonAsync(lease, "The worker stopped making progress.", countsAsAttempt: true, ct));
+            return;
+        }
+        catch (OperationCanceledException) when (keeper.Stop is RunStop.CancelRequested)
+        {
+            await SettleAsync(keeper, async ct => await gateway.CancelledAsync(lease, ct));
             LogCancelled(logger, jobId, tenantId, time.GetElapsedTime(started).TotalMilliseconds);
+            return;
         }
         catch (Exception ex) when (FailureClassifier.IsPermanent(ex))
         {
             LogFailed(logger, ex, jobId, tenantId);
-            await gateway.FailAsync(job, FailureClassifier.Describe(ex), settle.Token);
+            await SettleAsync(keeper, async ct => await gateway.FailAsync(lease, FailureClassifier.Describe(ex), ct));
+            return;
         }
         catch (Exception ex)
         {
-            // Transient (out of memory, a lost connection): Hangfire retries a bounded number of times (R14). The
-            // last attempt settles here rather than in a global Hangfire filter, which would outlive its service
-            // provider in a process hosting several portals (tests) and cannot be awaited.
-            var attempt = (context?.GetJobParameter<int>("RetryCount") ?? 0) + 1;
-            LogTransient(logger, ex, jobId, tenantId, attempt, Retries + 1);
-            if (attempt > Retries)
-            {
-                await gateway.FailAsync(job, $"The generation failed after {attempt} attempts: {FailureClassifier.Describe(ex)}", settle.Token);
-            }
-            else
-            {
-                await gateway.AbandonAsync(job, FailureClassifier.Describe(ex), settle.Token);
-            }
+            // Transient (GPU out of memory, a lost connection): the portal requeues the job or, on its last attempt, fails it.
+            LogTransient(logger, ex, jobId, tenantId);
+            await SettleAsync(keeper, async ct => await gateway.AbandonAsync(lease, FailureClassifier.Describe(ex), countsAsAttempt: true, ct));
+            return;
+        }
 
-            throw;
+        var accepted = false;
+        await SettleAsync(keeper, async ct => accepted = await gateway.CompleteAsync(lease, output, ct));
+        if (accepted)
+        {
+            LogSucceeded(logger, jobId, tenantId, output.Images.Count, time.GetElapsedTime(started).TotalMilliseconds, output.Device);
+        }
+        else
+        {
+            LogDiscarded(logger, jobId, tenantId);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of tenant {TenantId}: nothing to do (finished, cancelled or unknown)")]
+    private async Task<JobTicket?> StartAsync(JobRef job, CancellationToken shutdown)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var call = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
+            call.CancelAfter(CallTimeout);
+            try
+            {
+                return await gateway.StartAsync(job, WorkerIdentity.Name, call.Token);
+            }
+            catch (Exception ex) when (attempt < StartTries && !shutdown.IsCancellationRequested && ex is not OutOfMemoryException)
+            {
+                LogStartRetry(logger, ex, job.JobId, attempt);
+                await Task.Delay(Backoff(attempt), time, shutdown);
+            }
+        }
+    }
+
+    private async Task<JobOutput> GenerateAsync(JobTicket ticket, LeaseKeeper keeper, CancellationToken token)
+    {
+        await using var relay = new ProgressRelay(gateway, keeper, CallTimeout, logger);
+        var generation = engine.GenerateAsync(ticket.Model, ticket.Request, relay, token);
+        if (await Task.WhenAny(generation, keeper.Gone) != generation
+            && await Task.WhenAny(generation, Task.Delay(LeaveBehindAfter, time, CancellationToken.None)) != generation)
+        {
+            // A hung native call may never see its cancellation: free this worker for the queue and leave the run behind.
+            LogLeftBehind(logger, keeper.Lease.Job.JobId, LeaveBehindAfter.TotalSeconds);
+            _ = generation.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw new OperationCanceledException("The run was left behind.", token);
+        }
+
+        var (result, device) = await generation;
+        return new JobOutput(result.Images, result.Seed, result.Timings, device);
+    }
+
+    /// <summary>
+    /// Settles through <paramref name="call"/>, each try with its own timeout, until it gets through, the lease is lost
+    /// (the job was recovered elsewhere: nothing of this run counts) or <see cref="GenerationWorkOptions.SettleFor"/> passes.
+    /// Not tied to the shutdown token: a finished result is worth the shutdown grace.
+    /// </summary>
+    private async Task SettleAsync(LeaseKeeper keeper, Func<CancellationToken, Task> call)
+    {
+        var began = time.GetTimestamp();
+        for (var attempt = 1; keeper.Held; attempt++)
+        {
+            using var timeout = new CancellationTokenSource(CallTimeout, time);
+            try
+            {
+                await call(timeout.Token);
+                return;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                if (time.GetElapsedTime(began) > options.Value.SettleFor)
+                {
+                    LogSettleGaveUp(logger, ex, keeper.Lease.Job.JobId, attempt);
+                    return;
+                }
+
+                LogSettleRetry(logger, ex, keeper.Lease.Job.JobId, attempt);
+                await Task.Delay(Backoff(attempt), time, CancellationToken.None);
+            }
+        }
+
+        LogDiscarded(logger, keeper.Lease.Job.JobId, keeper.Lease.Job.TenantId);
+    }
+
+    /// <summary>One best-effort call: if it fails, the lease lapses and the portal recovers the job anyway.</summary>
+    private async Task CallOnceAsync(Func<CancellationToken, Task> call)
+    {
+        using var timeout = new CancellationTokenSource(CallTimeout, time);
+        try
+        {
+            await call(timeout.Token);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogHandBackLost(logger, ex);
+        }
+    }
+
+    private static TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds(Math.Min(250 * (1 << Math.Min(attempt, 6)), 10_000));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of tenant {TenantId}: nothing to do (finished, cancelled, held by another worker or unknown)")]
     private static partial void LogNothingToDo(ILogger logger, Guid jobId, Guid tenantId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of tenant {TenantId}: started {Model}, {Steps} steps, on {Worker}")]
-    private static partial void LogStarted(ILogger logger, Guid jobId, Guid tenantId, string model, int steps, string worker);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of tenant {TenantId}: started {Model}, {Steps} steps, on {Worker} (lease {LeaseSeconds:F0} s)")]
+    private static partial void LogStarted(ILogger logger, Guid jobId, Guid tenantId, string model, int steps, string worker, double leaseSeconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of tenant {TenantId}: succeeded with {Count} image(s) in {Ms:F0} ms on {Device}")]
     private static partial void LogSucceeded(ILogger logger, Guid jobId, Guid tenantId, int count, double ms, string device);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} of tenant {TenantId}: this worker no longer holds the job; its result is discarded")]
+    private static partial void LogDiscarded(ILogger logger, Guid jobId, Guid tenantId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of tenant {TenantId}: cancelled by its owner after {Ms:F0} ms")]
     private static partial void LogCancelled(ILogger logger, Guid jobId, Guid tenantId, double ms);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} of tenant {TenantId}: worker shutting down after {Ms:F0} ms; handed back to the queue")]
-    private static partial void LogAbandoned(ILogger logger, Guid jobId, Guid tenantId, double ms);
+    private static partial void LogShutdown(ILogger logger, Guid jobId, Guid tenantId, double ms);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} of tenant {TenantId}: failed permanently")]
     private static partial void LogFailed(ILogger logger, Exception exception, Guid jobId, Guid tenantId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} of tenant {TenantId}: transient error on attempt {Attempt} of {Attempts}")]
-    private static partial void LogTransient(ILogger logger, Exception exception, Guid jobId, Guid tenantId, int attempt, int attempts);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} of tenant {TenantId}: transient error; handed back to the portal")]
+    private static partial void LogTransient(ILogger logger, Exception exception, Guid jobId, Guid tenantId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: start did not reach the portal (try {Attempt}); trying again")]
+    private static partial void LogStartRetry(ILogger logger, Exception exception, Guid jobId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: settling did not get through (try {Attempt}); trying again, the result is kept")]
+    private static partial void LogSettleRetry(ILogger logger, Exception exception, Guid jobId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: settling failed {Attempt} times; giving the job up to the portal's recovery")]
+    private static partial void LogSettleGaveUp(ILogger logger, Exception exception, Guid jobId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: the run did not stop within {Seconds:F0} s of losing its lease; left behind")]
+    private static partial void LogLeftBehind(ILogger logger, Guid jobId, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: Hangfire aborted this execution (its copy of the job changed state); the run goes on while it holds the lease")]
+    private static partial void LogHangfireAborted(ILogger logger, Guid jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A job's hand-back did not reach the portal; its lease will lapse and the portal recovers it")]
+    private static partial void LogHandBackLost(ILogger logger, Exception exception);
 }

@@ -7,7 +7,8 @@ namespace SdPortal.Inference.Jobs;
 /// <summary>
 /// Carries pipeline progress to the gateway off the denoising thread: the pipeline never waits on the portal, and
 /// when steps outpace the gateway the oldest pending steps are dropped (the newest, with the latest preview, wins).
-/// A gateway answer that the owner cancelled cancels the run, which stops within one step.
+/// Each step tells the <see cref="LeaseKeeper"/> the run is alive; a gateway answer that the owner cancelled stops the
+/// run, which ends within one step.
 /// </summary>
 internal sealed partial class ProgressRelay : IProgress<GenerationProgress>, IAsyncDisposable
 {
@@ -15,18 +16,22 @@ internal sealed partial class ProgressRelay : IProgress<GenerationProgress>, IAs
         Channel.CreateBounded<GenerationProgress>(new BoundedChannelOptions(4) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
     private readonly IJobGateway _gateway;
-    private readonly JobRef _job;
-    private readonly CancellationTokenSource _cancel;
+    private readonly LeaseKeeper _lease;
+    private readonly TimeSpan _callTimeout;
     private readonly ILogger _logger;
     private readonly Task _pump;
 
-    public ProgressRelay(IJobGateway gateway, JobRef job, CancellationTokenSource cancel, ILogger logger)
+    public ProgressRelay(IJobGateway gateway, LeaseKeeper lease, TimeSpan callTimeout, ILogger logger)
     {
-        (_gateway, _job, _cancel, _logger) = (gateway, job, cancel, logger);
+        (_gateway, _lease, _callTimeout, _logger) = (gateway, lease, callTimeout, logger);
         _pump = Task.Run(PumpAsync);
     }
 
-    public void Report(GenerationProgress value) => _pending.Writer.TryWrite(value);
+    public void Report(GenerationProgress value)
+    {
+        _lease.Touch();
+        _pending.Writer.TryWrite(value);
+    }
 
     /// <summary>Sends what is pending and stops.</summary>
     public async ValueTask DisposeAsync()
@@ -39,19 +44,26 @@ internal sealed partial class ProgressRelay : IProgress<GenerationProgress>, IAs
     {
         await foreach (var step in _pending.Reader.ReadAllAsync())
         {
+            if (!_lease.Held)
+            {
+                continue;
+            }
+
+            using var call = new CancellationTokenSource(_callTimeout);
             try
             {
                 var progress = new JobProgress(step.Step, step.TotalSteps, step.PreviewPng);
-                if (await _gateway.ReportProgressAsync(_job, progress, CancellationToken.None) && !_cancel.IsCancellationRequested)
+                if (await _gateway.ReportProgressAsync(_lease.Lease, progress, call.Token) && _lease.Stop is null)
                 {
-                    LogCancelRequested(_logger, _job.JobId, step.Step);
-                    await _cancel.CancelAsync();
+                    LogCancelRequested(_logger, _lease.Lease.Job.JobId, step.Step);
+                    _lease.CancelRequested();
                 }
             }
-            catch (Exception ex) when (ex is HttpRequestException or IOException or InvalidOperationException or TimeoutException)
+            catch (Exception ex) when (ex is HttpRequestException or IOException or InvalidOperationException or TimeoutException or OperationCanceledException
+                                           or System.Data.Common.DbException)
             {
                 // Progress is advisory: a lost step costs a viewer one update, never the job.
-                LogProgressLost(_logger, ex, _job.JobId, step.Step);
+                LogProgressLost(_logger, ex, _lease.Lease.Job.JobId, step.Step);
             }
         }
     }

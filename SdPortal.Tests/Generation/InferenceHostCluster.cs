@@ -30,6 +30,12 @@ internal sealed class InferenceHostCluster : IAsyncDisposable
 
     public int InvisibilityTimeoutSeconds { get; }
 
+    /// <summary>The lease of running jobs in the cluster: a dead host's job is recovered this long after its last renewal.</summary>
+    public const int LeaseSeconds = 5;
+
+    /// <summary>How often the web node sweeps for lapsed leases.</summary>
+    public const int RecoverySweepSeconds = 1;
+
     public static async Task<InferenceHostCluster> StartAsync(int invisibilityTimeoutSeconds)
     {
         var database = await TestDatabase.CreateAsync(SdPortal.Data.DatabaseProvider.PostgreSql);
@@ -38,6 +44,8 @@ internal sealed class InferenceHostCluster : IAsyncDisposable
             ("Jobs:RunInferenceInProcess", "false"),
             ("Jobs:HostToken", HostToken),
             ("Jobs:InvisibilityTimeoutSeconds", invisibilityTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("Generation:LeaseSeconds", LeaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("Generation:RecoverySweepSeconds", RecoverySweepSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ]));
         portal.UseKestrel(0);
         portal.StartServer();

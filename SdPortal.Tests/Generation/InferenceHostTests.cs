@@ -13,8 +13,8 @@ namespace SdPortal.Tests.Generation;
 /// </summary>
 public sealed class InferenceHostTests(ITestOutputHelper output)
 {
-    /// <summary>R11's invisibility timeout: a killed host's jobs run again this long after its last lease renewal.</summary>
-    private const int InvisibilityTimeoutSeconds = 120;
+    /// <summary>Hangfire's invisibility timeout at its default: recovery must come from the job lease, not from Hangfire.</summary>
+    private const int InvisibilityTimeoutSeconds = 1800;
 
     [Fact]
     public async Task KillDashNine_HostMidJob_EveryJobRunsAgainOnTheOtherHostAndCapturesOnce()
@@ -41,6 +41,10 @@ public sealed class InferenceHostTests(ITestOutputHelper output)
         var killed = Stopwatch.StartNew();
         await victim.KillHardAsync();
         var survivor = await cluster.StartHostAsync(workers: 4);
+        // Another tenant's work must not wait for the dead host's jobs: its job runs while they are still held.
+        var (_, neighbour) = await cluster.Portal.RegisterAndLoginAsync("Neighbour");
+        var neighbourJob = await PortalWebFactory.SubmitAcceptedAsync(neighbour, PortalWebFactory.TinyRequest());
+        var requeued = new Dictionary<Guid, TimeSpan>();
 
         var recovered = new Dictionary<Guid, TimeSpan>();
         while (recovered.Count < trials)
@@ -52,9 +56,14 @@ public sealed class InferenceHostTests(ITestOutputHelper output)
                 {
                     recovered.TryAdd(job.Id, killed.Elapsed);
                 }
+
+                if (job.WorkerName != victim.WorkerName || job.Status != GenerationJobStatus.Running)
+                {
+                    requeued.TryAdd(job.Id, killed.Elapsed);
+                }
             }
 
-            Assert.True(killed.Elapsed < TimeSpan.FromSeconds(InvisibilityTimeoutSeconds + 120),
+            Assert.True(killed.Elapsed < TimeSpan.FromSeconds(180),
                 $"{recovered.Count}/{trials} recovered after {killed.Elapsed}; survivor output:\n{survivor.Output}");
             await Task.Delay(250);
         }
@@ -68,10 +77,17 @@ public sealed class InferenceHostTests(ITestOutputHelper output)
 
         var reExecuted = jobs.Count(j => j.WorkerName == survivor.WorkerName && j.Attempts == 2);
         var seconds = recovered.Values.Select(t => t.TotalSeconds).Order().ToList();
+        var back = requeued.Values.Select(t => t.TotalSeconds).Order().ToList();
+        var neighbourDone = await PortalWebFactory.WaitForStatusAsync(neighbour, neighbourJob, "succeeded", TimeSpan.FromSeconds(60));
         output.WriteLine($"R11: re-executions {reExecuted}/{trials} on the other host; captures per job {settlements.Min(s => s.Captures)}–{settlements.Max(s => s.Captures)}, " +
             $"releases {settlements.Sum(s => s.Releases)}, images per job {settlements.Min(s => s.Images)}–{settlements.Max(s => s.Images)}; " +
-            $"recovery after kill p50 {seconds[seconds.Count / 2]:F1} s, max {seconds[^1]:F1} s vs InvisibilityTimeout {InvisibilityTimeoutSeconds} s (sliding)");
+            $"taken back from the dead host after kill p50 {back[back.Count / 2]:F1} s, max {back[^1]:F1} s (lease {InferenceHostCluster.LeaseSeconds} s + sweep " +
+            $"{InferenceHostCluster.RecoverySweepSeconds} s; Hangfire's invisibility {InvisibilityTimeoutSeconds} s); succeeded after kill p50 {seconds[seconds.Count / 2]:F1} s, " +
+            $"max {seconds[^1]:F1} s; another tenant's job meanwhile succeeded ({neighbourDone.GetProperty("status").GetString()})");
         Assert.Equal(trials, reExecuted);
+        // Renewed every third of the lease: at most a lease after the last renewal, plus a sweep and polling slack.
+        Assert.True(back[^1] <= InferenceHostCluster.LeaseSeconds + InferenceHostCluster.RecoverySweepSeconds + 3,
+            $"The dead host's jobs came back {back[^1]:F1} s after the kill");
         Assert.All(settlements, s => Assert.Equal((1, 0, 1), s));
         Assert.Equal(TenantLimitsDefaults.Credits - trials - 1, await PortalWebFactory.BalanceAsync(owner));
     }
@@ -106,10 +122,12 @@ public sealed class InferenceHostTests(ITestOutputHelper output)
         output.WriteLine($"R13: cancel latency (SIGTERM → job handed back) {cancelLatency.TotalMilliseconds:F0} ms; host exited gracefully: {exited} " +
             $"(code {(exited ? stopping.ExitCode : -1)}); captures before the re-run {beforeRerun.Captures}, after {after.Captures}; " +
             $"re-run on the other host succeeded {rerunStarted.Elapsed.TotalSeconds:F1} s after it started; attempts {job.Attempts}");
-        Assert.Equal(GenerationJobStatus.Dispatched, Assert.Single(handedBack).Status);
+        // Back in the queue; the dispatcher may already have handed it to Hangfire again.
+        Assert.Contains(Assert.Single(handedBack).Status, new[] { GenerationJobStatus.Queued, GenerationJobStatus.Dispatched });
         Assert.Equal((0, 0, 0), beforeRerun);
         Assert.True(exited, $"The host did not stop after SIGTERM:\n{stopping.Output}");
-        Assert.Equal((survivor.WorkerName, 2), (job.WorkerName, job.Attempts));
+        // A hand-back at shutdown gives its attempt back: the re-run is the job's one counted attempt.
+        Assert.Equal((survivor.WorkerName, 1), (job.WorkerName, job.Attempts));
         Assert.Equal((1, 0, 1), after);
         // The host's periodic device report reached the operators' pool over the same internal API.
         var reported = Assert.Single(cluster.Portal.Services.GetRequiredService<WorkerPool>().Current(), w => w.Report.WorkerName == survivor.WorkerName);

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,71 +11,100 @@ using Xunit.Abstractions;
 namespace SdPortal.Tests.Generation;
 
 /// <summary>
-/// R12: a job three times longer than Hangfire's invisibility timeout. PostgreSQL slides the lease while the job runs,
-/// so it executes once; SQLite cannot, so Hangfire may hand the job to a second worker while the first still runs.
-/// Either way the job must settle once: one capture, one set of images (rows and files).
+/// Jobs longer than every internal timeout (R12, issue 12). With every timeout set small — Hangfire's invisibility
+/// (5 s, which SQLite does not slide), the lease (3 s, renewed every second), each gateway call (2 s), the stall
+/// watchdog (5 s) — a 15 s job must run once, settle once and let the job queued behind it run; and a job of over
+/// 45 s at the default settings must simply succeed.
 /// </summary>
 public sealed class LongJobTests(ITestOutputHelper output)
 {
-    // The smallest timeout Jobs:InvisibilityTimeoutSeconds allows; 30 steps of 0.5 s make a job of at least 3 × 5 s.
     private const int InvisibilityTimeoutSeconds = 5;
+    private const int LeaseSeconds = 3;
     private const int Steps = 30;
     private static readonly TimeSpan PerStep = TimeSpan.FromMilliseconds(500);
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task JobOfThreeInvisibilityTimeouts_SettlesOnce_AndRunsOnceWhereTheLeaseSlides(DatabaseProvider provider)
+    public async Task JobLongerThanEveryTimeout_RunsOnceSettlesOnce_AndTheJobBehindItRuns(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        // Two workers: a second one is free to pick the job up again if its lease lapses.
+        // Two workers: a second one is free to pick the job up again if anything lets go of it.
         await using var portal = new PortalWebFactory(database, PortalWebFactory.GenerationSettings(workers: 2,
-            ("Jobs:InvisibilityTimeoutSeconds", InvisibilityTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture))))
+            ("Jobs:InvisibilityTimeoutSeconds", Text(InvisibilityTimeoutSeconds)),
+            ("Jobs:GatewayCallSeconds", "2"),
+            ("Generation:LeaseSeconds", Text(LeaseSeconds)),
+            ("Generation:StallSeconds", "5"),
+            ("Generation:RecoverySweepSeconds", "1")))
         {
             TestServices = TestEngines.Slow(PerStep),
         };
         var (tenant, owner) = await portal.RegisterAndLoginAsync("Patient");
-        var started = System.Diagnostics.Stopwatch.StartNew();
+        var started = Stopwatch.StartNew();
 
         var id = await PortalWebFactory.SubmitAcceptedAsync(owner, PortalWebFactory.TinyRequest(("steps", Steps)));
+        var behind = await PortalWebFactory.SubmitAcceptedAsync(owner, PortalWebFactory.TinyRequest(("seed", 8)));
         await PortalWebFactory.WaitForStatusAsync(owner, id, "succeeded", TimeSpan.FromSeconds(120));
         var ran = started.Elapsed;
-        // A second execution (SQLite) may still be running after the first settled: wait for it to end before counting.
-        await WaitUntilNoJobIsProcessingAsync(portal.Services.GetRequiredService<JobStorage>(), TimeSpan.FromSeconds(90));
+        await PortalWebFactory.WaitForStatusAsync(owner, behind, "succeeded", TimeSpan.FromSeconds(60));
+        // A second Hangfire execution (SQLite re-delivers after the invisibility timeout) must have found nothing to do.
+        await WaitUntilNoJobIsProcessingAsync(portal.Services.GetRequiredService<JobStorage>(), TimeSpan.FromSeconds(60));
 
-        var executions = await portal.WithContextAsync(tenant.TenantId, db => db.GenerationJobs.Where(j => j.Id == id).Select(j => j.Attempts).SingleAsync());
-        var captures = await portal.LedgerEntriesAsync(tenant.TenantId, CreditEntryKind.Capture, id);
-        var releases = await portal.LedgerEntriesAsync(tenant.TenantId, CreditEntryKind.Release, id);
-        var imageRows = await portal.WithContextAsync(tenant.TenantId, db => db.GeneratedImages.CountAsync(i => i.JobId == id));
-        var folder = Path.Combine(database.DataDirectory, "images", tenant.TenantId.ToString("N"));
-        var imageFiles = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.png").Length : 0;
+        var (attempts, recoveries) = await portal.WithContextAsync(tenant.TenantId, db => db.GenerationJobs.Where(j => j.Id == id)
+            .Select(j => new ValueTuple<int, int>(j.Attempts, j.Recoveries)).SingleAsync());
+        var settlement = await SettlementAsync(portal, database, tenant.TenantId, id);
         var balance = await PortalWebFactory.BalanceAsync(owner);
 
-        output.WriteLine($"R12 [{provider}] job of {ran.TotalSeconds:F1} s vs InvisibilityTimeout {InvisibilityTimeoutSeconds} s " +
-                         $"(sliding {(provider == DatabaseProvider.PostgreSql ? "on" : "off")}): executions per job = {executions}; captures = {captures}; " +
-                         $"releases = {releases}; image rows = {imageRows}, image files = {imageFiles}; balance {balance} of {TenantLimitsDefaults.Credits}");
-        if (executions > 1)
-        {
-            output.WriteLine($"R12 [{provider}] the job ran {executions} times; the later execution(s) found it settled and were discarded " +
-                             "(no second capture, no second image set): harmless apart from the worker time spent.");
-        }
+        output.WriteLine($"R12 [{provider}] job of {ran.TotalSeconds:F1} s vs invisibility {InvisibilityTimeoutSeconds} s, lease {LeaseSeconds} s, " +
+                         $"gateway call 2 s, stall 5 s: starts {attempts}, recoveries {recoveries}; captures/releases/image rows/files = {settlement}; " +
+                         $"job behind it succeeded; balance {balance} of {TenantLimitsDefaults.Credits}");
+        Assert.True(ran >= 3 * TimeSpan.FromSeconds(InvisibilityTimeoutSeconds), $"The job took {ran}, not 3 × the longest timeout: the test proves nothing.");
+        Assert.Equal((1, 0), (attempts, recoveries));
+        Assert.Equal((1, 0, 1, 1), settlement);
+        Assert.Equal(TenantLimitsDefaults.Credits - 2, balance);
+    }
 
-        Assert.True(ran >= TimeSpan.FromSeconds(3 * InvisibilityTimeoutSeconds), $"The job took {ran}, not 3 × the timeout: the test proves nothing.");
-        Assert.Equal((1, 0, 1, 1), (captures, releases, imageRows, imageFiles));
-        Assert.Equal(TenantLimitsDefaults.Credits - 1, balance);
-        if (provider == DatabaseProvider.PostgreSql)
+    [Fact]
+    public async Task JobOfMoreThan45Seconds_AtTheDefaultSettings_SucceedsAndIsChargedOnce()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var portal = new PortalWebFactory(database, PortalWebFactory.GenerationSettings())
         {
-            Assert.Equal(1, executions);
-        }
-        else
-        {
-            Assert.InRange(executions, 1, 3);
-        }
+            TestServices = TestEngines.Slow(TimeSpan.FromSeconds(1)),
+        };
+        var (tenant, owner) = await portal.RegisterAndLoginAsync("Very Patient");
+        var started = Stopwatch.StartNew();
+
+        var id = await PortalWebFactory.SubmitAcceptedAsync(owner, PortalWebFactory.TinyRequest(("steps", 46)));
+        await PortalWebFactory.WaitForStatusAsync(owner, id, "succeeded", TimeSpan.FromSeconds(180));
+        var ran = started.Elapsed;
+
+        var settlement = await SettlementAsync(portal, database, tenant.TenantId, id);
+        output.WriteLine($"Job of {ran.TotalSeconds:F1} s at the default settings: captures/releases/image rows/files = {settlement}");
+        Assert.True(ran >= TimeSpan.FromSeconds(45), $"The job took {ran}: the test proves nothing.");
+        Assert.Equal((1, 0, 1, 1), settlement);
+        Assert.Equal(TenantLimitsDefaults.Credits - 1, await PortalWebFactory.BalanceAsync(owner));
+    }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static async Task<(int Captures, int Releases, int ImageRows, int ImageFiles)> SettlementAsync(
+        PortalWebFactory portal, TestDatabase database, Guid tenantId, Guid id)
+    {
+        var captures = await portal.LedgerEntriesAsync(tenantId, CreditEntryKind.Capture, id);
+        var releases = await portal.LedgerEntriesAsync(tenantId, CreditEntryKind.Release, id);
+        var rows = await portal.WithContextAsync(tenantId, db => db.GeneratedImages.Where(i => i.JobId == id).Select(i => i.ContentPath).ToListAsync());
+        var folder = Path.Combine(database.DataDirectory, "images", tenantId.ToString("N"));
+        var files = rows.Count(path => File.Exists(Path.Combine(folder, Path.GetFileName(path))));
+        // No orphaned file from a discarded execution: every PNG of the tenant belongs to an image row.
+        var allFiles = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.png").Length : 0;
+        Assert.Equal(await portal.WithContextAsync(tenantId, db => db.GeneratedImages.CountAsync()), allFiles);
+        return (captures, releases, rows.Count, files);
     }
 
     private static async Task WaitUntilNoJobIsProcessingAsync(JobStorage storage, TimeSpan timeout)
     {
         var monitoring = storage.GetMonitoringApi();
-        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var watch = Stopwatch.StartNew();
         while (monitoring.ProcessingCount() > 0)
         {
             Assert.True(watch.Elapsed < timeout, $"A Hangfire job was still processing after {timeout}");

@@ -20,7 +20,7 @@ public sealed class StrandedJobSweepTests(ITestOutputHelper output)
         await using var database = await TestDatabase.CreateAsync(provider);
         // No worker anywhere: queued jobs stay queued, so the test sees exactly what the sweep does.
         await using var portal = new PortalWebFactory(database, PortalWebFactory.GenerationSettings(more:
-            [("Jobs:RunInferenceInProcess", "false"), ("Generation:StrandedSweepSeconds", "1"), ("Generation:StrandedAfterSeconds", "5")]));
+            [("Jobs:RunInferenceInProcess", "false"), ("Generation:RecoverySweepSeconds", "1"), ("Generation:StrandedAfterSeconds", "5")]));
         var (tenant, owner) = await portal.RegisterAndLoginAsync("Stranded");
         var stranded = await PortalWebFactory.SubmitAcceptedAsync(owner);
         var enqueued = await PortalWebFactory.SubmitAcceptedAsync(owner);

@@ -2,7 +2,6 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SdPortal.Data;
-using SdPortal.Data.Generation;
 using SdPortal.Data.Tenancy;
 using SdPortal.Inference.Jobs;
 
@@ -17,6 +16,7 @@ namespace SdPortal.Web.Generation;
 public sealed partial class FairDispatcher(
     IServiceScopeFactory scopes,
     IBackgroundJobClient hangfire,
+    JobLifecycle lifecycle,
     WorkerCapacity capacity,
     QueueBoard board,
     GenerationEvents events,
@@ -85,7 +85,8 @@ public sealed partial class FairDispatcher(
         await _pass.WaitAsync(ct);
         try
         {
-            var snapshot = await QueueSnapshot.ReadAsync(scopes, ct);
+            var settings = options.CurrentValue;
+            var snapshot = await QueueSnapshot.ReadAsync(scopes, time.GetUtcNow().UtcDateTime, TimeSpan.FromSeconds(settings.StrandedAfterSeconds), ct);
             var workers = capacity.Workers();
             var free = workers - snapshot.InFlight.Count;
             var (order, startNow) = FairOrder.Plan(
@@ -100,7 +101,7 @@ public sealed partial class FairDispatcher(
                 }
             }
 
-            await PublishAsync(order.Where(j => !started.Contains(j.Id)).ToList(), Math.Max(workers, 1));
+            await PublishAsync(order.Where(j => !started.Contains(j.Id)).ToList(), workers, snapshot);
         }
         finally
         {
@@ -113,9 +114,7 @@ public sealed partial class FairDispatcher(
         await using var scope = scopes.CreateTenantScope(job.TenantId);
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         var now = time.GetUtcNow().UtcDateTime;
-        var claimed = await db.GenerationJobs.Where(j => j.Id == job.Id && j.Status == GenerationJobStatus.Queued)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, GenerationJobStatus.Dispatched).SetProperty(j => j.DispatchedAtUtc, now), ct);
-        if (claimed == 0)
+        if (!await lifecycle.ClaimAsync(db, job.Id, ct))
         {
             return false;
         }
@@ -129,28 +128,38 @@ public sealed partial class FairDispatcher(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Not in Hangfire: put it back so the next pass tries again, and let the error surface.
-            await db.GenerationJobs.Where(j => j.Id == job.Id && j.Status == GenerationJobStatus.Dispatched)
-                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, GenerationJobStatus.Queued), CancellationToken.None);
+            await lifecycle.UnclaimAsync(db, job.Id, CancellationToken.None);
             throw;
         }
     }
 
-    private async Task PublishAsync(List<QueuedJob> waiting, int workers)
+    private async Task PublishAsync(List<QueuedJob> waiting, int workers, QueueSnapshot snapshot)
     {
         var runSeconds = board.AverageRunSeconds ?? options.CurrentValue.DefaultRunSeconds;
         var spots = new Dictionary<Guid, QueueSpot>(waiting.Count);
         for (var i = 0; i < waiting.Count; i++)
         {
             var position = i + 1;
-            spots[waiting[i].Id] = new QueueSpot(position, Math.Ceiling((double)position / workers) * runSeconds);
+            spots[waiting[i].Id] = new QueueSpot(position, Math.Ceiling((double)position / Math.Max(workers, 1)) * runSeconds,
+                WaitReason(waiting[i], workers, snapshot));
         }
 
         var before = waiting.ToDictionary(j => j.Id, j => board.Find(j.Id)?.Position);
-        board.Publish(spots, workers);
+        board.Publish(spots, Math.Max(workers, 1));
         foreach (var job in waiting.Where(j => before[j.Id] != spots[j.Id].Position))
         {
             await events.QueuedAsync(job.TenantId, job.Id, spots[job.Id]);
         }
+    }
+
+    /// <summary>Why a job is still waiting, in words for its owner and the operators.</summary>
+    private static string WaitReason(QueuedJob job, int workers, QueueSnapshot snapshot)
+    {
+        var running = snapshot.InFlightByTenant.GetValueOrDefault(job.TenantId);
+        var limit = snapshot.MaxConcurrent.GetValueOrDefault(job.TenantId, 1);
+        return workers == 0 ? "No worker is connected: the pool is starting or scaled to zero."
+            : running >= limit ? $"The tenant already runs {running} of its {limit} concurrent jobs."
+            : $"All {workers} workers are busy.";
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of tenant {TenantId} (user {UserId}) dispatched as Hangfire job {HangfireId} after {WaitMs:F0} ms in the queue")]

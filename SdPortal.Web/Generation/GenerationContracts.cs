@@ -37,7 +37,9 @@ public sealed record GenerationResponse(
     string? Error,
     long Credits,
     DateTime CreatedAtUtc,
-    GenerationTimingsResponse Timings);
+    GenerationTimingsResponse Timings,
+    string? WaitReason = null,
+    bool CancelRequested = false);
 
 public sealed record GenerationPage(IReadOnlyList<GenerationResponse> Items, string? NextCursor);
 
@@ -54,8 +56,7 @@ public static class GenerationStatusNames
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 
-    public static bool IsTerminal(GenerationJobStatus status) =>
-        status is GenerationJobStatus.Succeeded or GenerationJobStatus.Failed or GenerationJobStatus.Cancelled;
+    public static bool IsTerminal(GenerationJobStatus status) => JobStates.IsTerminal(status);
 
     /// <summary>Whether the API name <paramref name="name"/> is a final state (succeeded, failed, canceled).</summary>
     public static bool IsTerminal(string name) => name is "succeeded" or "failed" or "canceled";

@@ -98,7 +98,12 @@ internal static class GenerationEndpoints
             return ApiProblems.Conflict($"The generation has already ended ({GenerationStatusNames.Of(job.Status)}).");
         }
 
-        await canceller.CancelAsync(job, ct);
-        return TypedResults.Accepted($"/api/v1/generations/{id}", await reader.DescribeAsync((await reader.FindAsync(id, caller.UserId, caller.IsAdmin, ct))!, ct));
+        // 200 with status "canceled": it ended now. 202 with status "running" and cancelRequested: its worker stops within
+        // one step, or the job ends when the lease of a vanished worker lapses.
+        var outcome = await canceller.CancelAsync(job, ct);
+        var now = await reader.DescribeAsync((await reader.FindAsync(id, caller.UserId, caller.IsAdmin, ct))!, ct);
+        return outcome is CancelOutcome.Ended || GenerationStatusNames.IsTerminal(now.Status)
+            ? TypedResults.Ok(now)
+            : TypedResults.Accepted($"/api/v1/generations/{id}", now);
     }
 }

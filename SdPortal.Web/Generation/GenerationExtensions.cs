@@ -38,14 +38,17 @@ public static class GenerationExtensions
         builder.Services.AddSingleton<JobEventFeed>();
         builder.Services.AddSingleton<LivePreviews>();
         builder.Services.AddSingleton<WorkerCapacity>();
+        builder.Services.AddSingleton<JobLifecycle>();
         builder.Services.AddSingleton<JobSettlement>();
+        builder.Services.AddSingleton<JobRecovery>();
         builder.Services.AddSingleton<HubAccess>();
         builder.Services.AddSingleton<WorkerPool>();
         builder.Services.AddScoped<PoolOverviewReader>();
         builder.Services.AddSingleton<IJobGateway, PortalJobGateway>();
         builder.Services.AddSingleton<FairDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FairDispatcher>());
-        builder.Services.AddHostedService<StrandedJobSweeper>();
+        builder.Services.AddSingleton<JobRecoverySweeper>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<JobRecoverySweeper>());
         builder.Services.AddScoped<GenerationSubmitter>();
         builder.Services.AddScoped<GenerationReader>();
         builder.Services.AddScoped<GenerationCanceller>();

@@ -30,11 +30,33 @@ public sealed class GenerationOptions
     [Range(0.1, 3600, ErrorMessage = "Generation:DefaultRunSeconds must be within 0.1…3600.")]
     public double DefaultRunSeconds { get; set; } = 10;
 
-    /// <summary>How often each web node looks for jobs stranded in Dispatched (see <see cref="StrandedJobSweeper"/>).</summary>
-    [Range(1, 3600, ErrorMessage = "Generation:StrandedSweepSeconds must be within 1…3600.")]
-    public int StrandedSweepSeconds { get; set; } = 30;
+    /// <summary>How often each web node looks for lapsed leases and stranded dispatches (see <see cref="JobRecoverySweeper"/>).</summary>
+    [Range(1, 3600, ErrorMessage = "Generation:RecoverySweepSeconds must be within 1…3600.")]
+    public int RecoverySweepSeconds { get; set; } = 5;
 
     /// <summary>How long after its dispatch a job without a live Hangfire job counts as stranded.</summary>
     [Range(1, 86_400, ErrorMessage = "Generation:StrandedAfterSeconds must be within 1…86400.")]
     public int StrandedAfterSeconds { get; set; } = 120;
+
+    /// <summary>
+    /// A running job's lease: its worker renews it every third of this; a job whose lease lapsed (the worker died, hung
+    /// or lost the portal) is recovered by any web node. About a minute: short enough that a crash costs a user little,
+    /// long enough that a slow database or a garbage collection does not take a healthy job away.
+    /// </summary>
+    [Range(3, 3600, ErrorMessage = "Generation:LeaseSeconds must be within 3…3600.")]
+    public int LeaseSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// A worker whose run reports no step for this long is hung: it stops renewing, so the job is recovered. Well above
+    /// the slowest step or VAE decode a served model can take.
+    /// </summary>
+    [Range(2, 86_400, ErrorMessage = "Generation:StallSeconds must be within 2…86400.")]
+    public int StallSeconds { get; set; } = 600;
+
+    /// <summary>Starts of one job (its first run, hand-backs after transient errors, lapsed leases) before it fails.</summary>
+    [Range(1, 20, ErrorMessage = "Generation:MaxAttempts must be within 1…20.")]
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>The lease terms a worker receives with its ticket.</summary>
+    public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
 }

@@ -66,6 +66,7 @@ public sealed class GenerationReader(PortalDbContext db, LiveProgress live, Queu
             Stage("decodingMs"));
         var synthetic = models.Entries.FirstOrDefault(m => m.Key == job.Model)?.IsSynthetic ?? false;
         return new GenerationResponse(job.Id, GenerationStatusNames.Of(job.Status), job.Prompt, job.Model, synthetic, step, job.Steps,
-            spot?.Position, spot?.EstimatedStartSeconds, [.. images.Select(ToResponse)], job.Error, job.ReservedCredits, job.CreatedAtUtc, timings);
+            spot?.Position, spot?.EstimatedStartSeconds, [.. images.Select(ToResponse)], job.Error, job.ReservedCredits, job.CreatedAtUtc, timings,
+            spot?.WaitReason, job.CancelRequestedAtUtc is not null && !JobStates.IsTerminal(job.Status));
     }
 }

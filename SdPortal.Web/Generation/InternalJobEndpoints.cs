@@ -5,7 +5,8 @@ using SdPortal.Inference.Jobs.Remote;
 namespace SdPortal.Web.Generation;
 
 /// <summary>
-/// <c>/internal/jobs/{tenantId}/{jobId}/…</c> and <c>/internal/workers/report</c>: the inference hosts' side of
+/// <c>/internal/jobs/{tenantId}/{jobId}/start</c>, the lease holder's <c>/internal/jobs/{tenantId}/{jobId}/leases/{leaseId}/…</c>
+/// and <c>/internal/workers/report</c>: the inference hosts' side of
 /// <see cref="IJobGateway"/>, forwarded to the portal's own gateway, so a job settles the same way whichever process ran it. Guarded by
 /// <see cref="HostTokenMiddleware"/>; every call is idempotent by job, so a host may retry any of them.
 /// </summary>
@@ -14,13 +15,14 @@ internal static class InternalJobEndpoints
     public static void MapInternalJobEndpoints(this WebApplication app)
     {
         app.UseWhen(c => c.Request.Path.StartsWithSegments(InternalJobApi.Prefix), branch => branch.UseMiddleware<HostTokenMiddleware>());
-        var job = app.MapGroup(InternalJobApi.JobRoute).ExcludeFromDescription();
-        job.MapPost(InternalJobApi.Start, StartAsync);
-        job.MapPost(InternalJobApi.Progress, ProgressAsync);
-        job.MapPost(InternalJobApi.Complete, CompleteAsync);
-        job.MapPost(InternalJobApi.Fail, FailAsync);
-        job.MapPost(InternalJobApi.Cancelled, CancelledAsync);
-        job.MapPost(InternalJobApi.Abandon, AbandonAsync);
+        app.MapGroup(InternalJobApi.JobRoute).ExcludeFromDescription().MapPost(InternalJobApi.Start, StartAsync);
+        var lease = app.MapGroup(InternalJobApi.LeaseRoute).ExcludeFromDescription();
+        lease.MapPost(InternalJobApi.Renew, RenewAsync);
+        lease.MapPost(InternalJobApi.Progress, ProgressAsync);
+        lease.MapPost(InternalJobApi.Complete, CompleteAsync);
+        lease.MapPost(InternalJobApi.Fail, FailAsync);
+        lease.MapPost(InternalJobApi.Cancelled, CancelledAsync);
+        lease.MapPost(InternalJobApi.Abandon, AbandonAsync);
         app.MapPost(InternalJobApi.WorkerReportRoute, ReportWorkerAsync).ExcludeFromDescription();
     }
 
@@ -36,31 +38,33 @@ internal static class InternalJobEndpoints
             ? TypedResults.Ok(JobTicketBody.From(ticket))
             : TypedResults.NoContent();
 
-    private static async Task<Ok<ProgressAnswer>> ProgressAsync(Guid tenantId, Guid jobId, ProgressBody body, IJobGateway gateway, CancellationToken ct) =>
+    private static async Task<Ok<RenewAnswer>> RenewAsync(Guid tenantId, Guid jobId, Guid leaseId, IJobGateway gateway, CancellationToken ct) =>
+        TypedResults.Ok(RenewAnswer.From(await gateway.RenewAsync(Lease(tenantId, jobId, leaseId), ct)));
+
+    private static async Task<Ok<ProgressAnswer>> ProgressAsync(Guid tenantId, Guid jobId, Guid leaseId, ProgressBody body, IJobGateway gateway, CancellationToken ct) =>
         TypedResults.Ok(new ProgressAnswer(await gateway.ReportProgressAsync(
-            new JobRef(tenantId, jobId), new JobProgress(body.Step, body.TotalSteps, body.PreviewPng), ct)));
+            Lease(tenantId, jobId, leaseId), new JobProgress(body.Step, body.TotalSteps, body.PreviewPng), ct)));
 
-    private static async Task<NoContent> CompleteAsync(Guid tenantId, Guid jobId, CompleteBody body, IJobGateway gateway, CancellationToken ct)
+    private static async Task<Ok<CompleteAnswer>> CompleteAsync(Guid tenantId, Guid jobId, Guid leaseId, CompleteBody body, IJobGateway gateway, CancellationToken ct) =>
+        TypedResults.Ok(new CompleteAnswer(await gateway.CompleteAsync(Lease(tenantId, jobId, leaseId), body.ToOutput(), ct)));
+
+    private static async Task<NoContent> FailAsync(Guid tenantId, Guid jobId, Guid leaseId, ReasonBody body, IJobGateway gateway, CancellationToken ct)
     {
-        await gateway.CompleteAsync(new JobRef(tenantId, jobId), body.ToOutput(), ct);
+        await gateway.FailAsync(Lease(tenantId, jobId, leaseId), body.Reason, ct);
         return TypedResults.NoContent();
     }
 
-    private static async Task<NoContent> FailAsync(Guid tenantId, Guid jobId, ReasonBody body, IJobGateway gateway, CancellationToken ct)
+    private static async Task<NoContent> CancelledAsync(Guid tenantId, Guid jobId, Guid leaseId, IJobGateway gateway, CancellationToken ct)
     {
-        await gateway.FailAsync(new JobRef(tenantId, jobId), body.Reason, ct);
+        await gateway.CancelledAsync(Lease(tenantId, jobId, leaseId), ct);
         return TypedResults.NoContent();
     }
 
-    private static async Task<NoContent> CancelledAsync(Guid tenantId, Guid jobId, IJobGateway gateway, CancellationToken ct)
+    private static async Task<NoContent> AbandonAsync(Guid tenantId, Guid jobId, Guid leaseId, AbandonBody body, IJobGateway gateway, CancellationToken ct)
     {
-        await gateway.CancelledAsync(new JobRef(tenantId, jobId), ct);
+        await gateway.AbandonAsync(Lease(tenantId, jobId, leaseId), body.Reason, body.CountsAsAttempt, ct);
         return TypedResults.NoContent();
     }
 
-    private static async Task<NoContent> AbandonAsync(Guid tenantId, Guid jobId, ReasonBody body, IJobGateway gateway, CancellationToken ct)
-    {
-        await gateway.AbandonAsync(new JobRef(tenantId, jobId), body.Reason, ct);
-        return TypedResults.NoContent();
-    }
+    private static JobLease Lease(Guid tenantId, Guid jobId, Guid leaseId) => new(new JobRef(tenantId, jobId), leaseId);
 }

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using SdPortal.Data;
@@ -11,11 +12,14 @@ namespace SdPortal.Web.Generation;
 
 /// <summary>
 /// Ends jobs exactly once however often asked (R10, R11, R12): success stores the images and captures the credits in
-/// one transaction; failure and cancellation release them. The ledger's one settle key per job is the final guard:
-/// a capture after a release (or the reverse) is refused and the transaction rolled back.
+/// one transaction; failure and cancellation release them. The move to the final state is a <see cref="JobLifecycle"/>
+/// transition under a guard (the lease holder, a waiting job, a lapsed lease) inside the same transaction, so a worker
+/// that lost its lease cannot settle, and of two racing settlements one moves the row and the other is rolled back.
+/// The ledger's one settle key per job is the last guard: a capture after a release (or the reverse) is refused.
 /// </summary>
 public sealed partial class JobSettlement(
     IServiceScopeFactory scopes,
+    JobLifecycle lifecycle,
     IImageStore images,
     GenerationEvents events,
     QueueBoard board,
@@ -23,94 +27,124 @@ public sealed partial class JobSettlement(
     TimeProvider time,
     ILogger<JobSettlement> logger)
 {
-    public async Task SucceedAsync(JobRef job, JobOutput output, CancellationToken ct)
+    /// <summary>Settles the success of the holder of <paramref name="lease"/>; false when the result was discarded.</summary>
+    public async Task<bool> SucceedAsync(JobLease lease, JobOutput output, CancellationToken ct)
     {
+        var job = lease.Job;
         await using var scope = scopes.CreateTenantScope(job.TenantId);
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        var row = await db.GenerationJobs.SingleOrDefaultAsync(j => j.Id == job.JobId, ct);
-        if (row is null || GenerationStatusNames.IsTerminal(row.Status))
+        var row = await db.GenerationJobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == job.JobId, ct);
+        if (row is null || row.Status != GenerationJobStatus.Running || row.LeaseId != lease.LeaseId)
         {
-            LogAlreadyEnded(logger, job.JobId, job.TenantId, row?.Status.ToString() ?? "unknown", "success");
-            return;
+            LogNotHolder(logger, job.JobId, job.TenantId, row?.Status.ToString() ?? "unknown", "success");
+            return false;
         }
 
         var stored = await StoreImagesAsync(db, job, output, ct);
-        var now = time.GetUtcNow().UtcDateTime;
+        var timings = JsonSerializer.Serialize(new
+        {
+            textEncodingMs = output.Timings.TextEncoding.TotalMilliseconds,
+            denoisingMs = output.Timings.Denoising.TotalMilliseconds,
+            decodingMs = output.Timings.Decoding.TotalMilliseconds,
+            device = output.Device,
+        });
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
             try
             {
                 db.GeneratedImages.AddRange(stored);
-                (row.Status, row.Step, row.CompletedAtUtc, row.Seed, row.Error) = (GenerationJobStatus.Succeeded, row.Steps, now, (long)output.Seed, null);
-                row.TimingsJson = JsonSerializer.Serialize(new
-                {
-                    textEncodingMs = output.Timings.TextEncoding.TotalMilliseconds,
-                    denoisingMs = output.Timings.Denoising.TotalMilliseconds,
-                    decodingMs = output.Timings.Decoding.TotalMilliseconds,
-                    device = output.Device,
-                });
                 await db.SaveChangesAsync(ct);
-                var captured = await scope.ServiceProvider.GetRequiredService<ICreditLedger>().CaptureAsync(job.TenantId, job.JobId, ct);
-                if (captured.Outcome == CreditOutcome.Conflict)
+                var (steps, seed) = (row.Steps, (long)output.Seed);
+                var moved = await lifecycle.EndAsync(db, job.JobId, JobStates.Succeed, JobLifecycle.HeldBy(lease.LeaseId), s => s
+                    .SetProperty(j => j.Step, steps).SetProperty(j => j.Seed, seed).SetProperty(j => j.Error, (string?)null)
+                    .SetProperty(j => j.TimingsJson, timings), ct);
+                var captured = moved ? await scope.ServiceProvider.GetRequiredService<ICreditLedger>().CaptureAsync(job.TenantId, job.JobId, ct) : null;
+                if (captured is null || captured.Outcome == CreditOutcome.Conflict)
                 {
-                    await transaction.RollbackAsync(ct);
+                    await transaction.RollbackAsync(CancellationToken.None);
                     Discard(job.TenantId, stored);
-                    LogCaptureRefused(logger, job.JobId, job.TenantId);
-                    return;
+                    if (moved)
+                    {
+                        LogCaptureRefused(logger, job.JobId, job.TenantId);
+                    }
+                    else
+                    {
+                        LogNotHolder(logger, job.JobId, job.TenantId, "moved on", "success");
+                    }
+
+                    return false;
                 }
 
                 await transaction.CommitAsync(ct);
             }
             catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
             {
-                // Another execution of the same job completed first (at-least-once delivery): its images and capture stand.
+                // Images of this job were stored by an earlier settlement: its images and capture stand.
                 await transaction.RollbackAsync(CancellationToken.None);
                 Discard(job.TenantId, stored);
                 LogDuplicateCompletion(logger, job.JobId, job.TenantId);
-                return;
+                return false;
+            }
+            catch
+            {
+                // Rolled back (a timeout, a lost connection): the worker tries again with the same result.
+                Discard(job.TenantId, stored);
+                throw;
             }
         }
 
         if (row.StartedAtUtc is { } started)
         {
-            board.RecordRun(now - started);
+            board.RecordRun(time.GetUtcNow().UtcDateTime - started);
         }
 
-        var all = await db.GeneratedImages.AsNoTracking().Where(i => i.JobId == job.JobId).OrderBy(i => i.Index).ToListAsync(ct);
+        var all = await db.GeneratedImages.AsNoTracking().Where(i => i.JobId == job.JobId).OrderBy(i => i.Index).ToListAsync(CancellationToken.None);
         LogSucceeded(logger, job.JobId, job.TenantId, all.Count, output.Device);
         await events.CompletedAsync(job.TenantId, job.JobId, [.. all.Select(GenerationReader.ToResponse)]);
+        return true;
     }
 
-    /// <summary>Fails or cancels a job that has not ended, releasing its credits.</summary>
-    public async Task EndAsync(JobRef job, GenerationJobStatus status, string reason, CancellationToken ct)
+    /// <summary>
+    /// Fails or cancels (<paramref name="end"/>) a job that <paramref name="guard"/> admits, releasing its credits;
+    /// false when the guard did not hold (it had ended, or moved on to another worker).
+    /// </summary>
+    public async Task<bool> EndAsync(JobRef job, JobTransition end, string reason, Expression<Func<GenerationJob, bool>> guard, CancellationToken ct)
     {
         await using var scope = scopes.CreateTenantScope(job.TenantId);
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        var row = await db.GenerationJobs.SingleOrDefaultAsync(j => j.Id == job.JobId, ct);
-        if (row is null || GenerationStatusNames.IsTerminal(row.Status))
-        {
-            LogAlreadyEnded(logger, job.JobId, job.TenantId, row?.Status.ToString() ?? "unknown", status.ToString());
-            return;
-        }
-
+        var status = end.To.ToString();
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
+            var step = live.Find(job.JobId)?.Step;
+            var moved = await lifecycle.EndAsync(db, job.JobId, end, guard, s =>
+            {
+                s.SetProperty(j => j.Error, reason);
+                if (step is { } reached)
+                {
+                    s.SetProperty(j => j.Step, reached);
+                }
+            }, ct);
+            if (!moved)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+                LogNotHolder(logger, job.JobId, job.TenantId, "ended or moved on", status);
+                return false;
+            }
+
             var released = await scope.ServiceProvider.GetRequiredService<ICreditLedger>().ReleaseAsync(job.TenantId, job.JobId, ct);
             if (released.Outcome == CreditOutcome.Conflict)
             {
-                await transaction.RollbackAsync(ct);
-                LogReleaseRefused(logger, job.JobId, job.TenantId, status.ToString());
-                return;
+                await transaction.RollbackAsync(CancellationToken.None);
+                LogReleaseRefused(logger, job.JobId, job.TenantId, status);
+                return false;
             }
 
-            (row.Status, row.Error, row.CompletedAtUtc) = (status, reason, time.GetUtcNow().UtcDateTime);
-            row.Step = live.Find(job.JobId)?.Step ?? row.Step;
-            await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
-            LogEnded(logger, job.JobId, job.TenantId, status.ToString(), reason, released.Outcome.ToString());
+            LogEnded(logger, job.JobId, job.TenantId, status, reason, released.Outcome.ToString());
         }
 
-        await events.EndedAsync(job.TenantId, job.JobId, GenerationStatusNames.Of(status), reason);
+        await events.EndedAsync(job.TenantId, job.JobId, GenerationStatusNames.Of(end.To), reason);
+        return true;
     }
 
     private async Task<List<GeneratedImage>> StoreImagesAsync(PortalDbContext db, JobRef job, JobOutput output, CancellationToken ct)
@@ -153,8 +187,8 @@ public sealed partial class JobSettlement(
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of tenant {TenantId} ended {Status}: {Reason} (release: {Release})")]
     private static partial void LogEnded(ILogger logger, Guid jobId, Guid tenantId, string status, string reason, string release);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of tenant {TenantId} had already ended ({Status}); {Outcome} ignored")]
-    private static partial void LogAlreadyEnded(ILogger logger, Guid jobId, Guid tenantId, string status, string outcome);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of tenant {TenantId} is not the caller's to settle ({Status}); {Outcome} ignored")]
+    private static partial void LogNotHolder(ILogger logger, Guid jobId, Guid tenantId, string status, string outcome);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} of tenant {TenantId}: another execution completed it first; this result is discarded")]
     private static partial void LogDuplicateCompletion(ILogger logger, Guid jobId, Guid tenantId);

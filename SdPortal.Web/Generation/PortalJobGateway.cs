@@ -10,47 +10,38 @@ namespace SdPortal.Web.Generation;
 
 /// <summary>
 /// The portal side of <see cref="IJobGateway"/>: the in-process worker calls it directly, inference hosts through
-/// the internal HTTP API. Each call runs in a scope of the job's tenant (R17); settling is in <see cref="JobSettlement"/>.
+/// the internal HTTP API. Each call runs in a scope of the job's tenant (R17). State moves are <see cref="JobLifecycle"/>
+/// transitions; settling is <see cref="JobSettlement"/>'s and taking a job back <see cref="JobRecovery"/>'s.
 /// </summary>
-public sealed partial class PortalJobGateway(
+public sealed class PortalJobGateway(
     IServiceScopeFactory scopes,
+    JobLifecycle lifecycle,
     JobSettlement settlement,
+    JobRecovery recovery,
     JobCancellations cancellations,
     LiveProgress live,
     GenerationEvents events,
     FairDispatcher dispatcher,
-    WorkerPool pool,
-    TimeProvider time,
-    ILogger<PortalJobGateway> logger) : IJobGateway
+    WorkerPool pool) : IJobGateway
 {
-    private static readonly GenerationJobStatus[] Startable =
-        [GenerationJobStatus.Queued, GenerationJobStatus.Dispatched, GenerationJobStatus.Running];
-
     public async Task<JobTicket?> StartAsync(JobRef job, string workerName, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateTenantScope(job.TenantId);
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         var row = await db.GenerationJobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == job.JobId, cancellationToken);
-        if (row is null || GenerationStatusNames.IsTerminal(row.Status))
+        if (row is null || JobStates.IsTerminal(row.Status))
         {
             return null;
         }
 
         if (row.CancelRequestedAtUtc is not null || cancellations.IsRequested(job.JobId))
         {
-            await settlement.EndAsync(job, GenerationJobStatus.Cancelled, "Canceled by its owner.", cancellationToken);
+            // Canceled before any worker had it: end it now (a running one is its lease holder's to report).
+            await settlement.EndAsync(job, JobStates.Cancel, "Canceled by its owner.", JobLifecycle.Waiting, cancellationToken);
             return null;
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
-        var started = await db.GenerationJobs.Where(j => j.Id == job.JobId && Startable.Contains(j.Status))
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(j => j.Status, GenerationJobStatus.Running)
-                .SetProperty(j => j.StartedAtUtc, j => j.StartedAtUtc ?? now)
-                .SetProperty(j => j.Attempts, j => j.Attempts + 1)
-                .SetProperty(j => j.WorkerName, workerName)
-                .SetProperty(j => j.Step, 0), cancellationToken);
-        if (started == 0)
+        if (await lifecycle.StartAsync(db, job.JobId, workerName, cancellationToken) is not { } lease)
         {
             return null;
         }
@@ -68,11 +59,26 @@ public sealed partial class PortalJobGateway(
             Height = row.Height,
             BatchSize = row.BatchSize,
             Seed = row.Seed is { } seed ? (ulong)seed : null,
-        });
+        }, lease);
     }
 
-    public async Task<bool> ReportProgressAsync(JobRef job, JobProgress progress, CancellationToken cancellationToken)
+    public async Task<LeaseState> RenewAsync(JobLease lease, CancellationToken cancellationToken)
     {
+        await using var scope = scopes.CreateTenantScope(lease.Job.TenantId);
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        if (!await lifecycle.RenewAsync(db, lease.Job.JobId, lease.LeaseId, cancellationToken))
+        {
+            return LeaseState.Lost;
+        }
+
+        var cancel = cancellations.IsRequested(lease.Job.JobId)
+            || await db.GenerationJobs.AnyAsync(j => j.Id == lease.Job.JobId && j.CancelRequestedAtUtc != null, cancellationToken);
+        return cancel ? LeaseState.CancelRequested : LeaseState.Held;
+    }
+
+    public async Task<bool> ReportProgressAsync(JobLease lease, JobProgress progress, CancellationToken cancellationToken)
+    {
+        var job = lease.Job;
         var checkDatabase = live.Record(job.JobId, progress.Step, progress.TotalSteps);
         await events.ProgressAsync(job.TenantId, job.JobId, progress.Step, progress.TotalSteps, progress.PreviewPng);
         if (cancellations.IsRequested(job.JobId))
@@ -90,36 +96,29 @@ public sealed partial class PortalJobGateway(
         return await db.GenerationJobs.AnyAsync(j => j.Id == job.JobId && j.CancelRequestedAtUtc != null, cancellationToken);
     }
 
-    public async Task CompleteAsync(JobRef job, JobOutput output, CancellationToken cancellationToken)
+    public async Task<bool> CompleteAsync(JobLease lease, JobOutput output, CancellationToken cancellationToken)
     {
-        await settlement.SucceedAsync(job, output, cancellationToken);
-        AfterEnd(job);
+        var accepted = await settlement.SucceedAsync(lease, output, cancellationToken);
+        AfterEnd(lease.Job);
+        return accepted;
     }
 
-    public async Task FailAsync(JobRef job, string reason, CancellationToken cancellationToken)
+    public async Task FailAsync(JobLease lease, string reason, CancellationToken cancellationToken)
     {
-        await settlement.EndAsync(job, GenerationJobStatus.Failed, reason, cancellationToken);
-        AfterEnd(job);
+        await settlement.EndAsync(lease.Job, JobStates.Fail, reason, JobLifecycle.HeldBy(lease.LeaseId), cancellationToken);
+        AfterEnd(lease.Job);
     }
 
-    public async Task CancelledAsync(JobRef job, CancellationToken cancellationToken)
+    public async Task CancelledAsync(JobLease lease, CancellationToken cancellationToken)
     {
-        await settlement.EndAsync(job, GenerationJobStatus.Cancelled, "Canceled by its owner.", cancellationToken);
-        AfterEnd(job);
+        await settlement.EndAsync(lease.Job, JobStates.Cancel, "Canceled by its owner.", JobLifecycle.HeldBy(lease.LeaseId), cancellationToken);
+        AfterEnd(lease.Job);
     }
 
-    public async Task AbandonAsync(JobRef job, string reason, CancellationToken cancellationToken)
+    public async Task AbandonAsync(JobLease lease, string reason, bool countsAsAttempt, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateTenantScope(job.TenantId);
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        var requeued = await db.GenerationJobs.Where(j => j.Id == job.JobId && j.Status == GenerationJobStatus.Running)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, GenerationJobStatus.Dispatched).SetProperty(j => j.Step, 0), cancellationToken);
-        live.Remove(job.JobId);
-        LogAbandoned(logger, job.JobId, job.TenantId, reason, requeued == 1);
-        if (requeued == 1)
-        {
-            await events.QueuedAsync(job.TenantId, job.JobId, new QueueSpot(0, 0));
-        }
+        await recovery.HandBackAsync(lease, reason, countsAsAttempt, cancellationToken);
+        AfterEnd(lease.Job);
     }
 
     public Task ReportWorkerAsync(WorkerReport report, CancellationToken cancellationToken)
@@ -134,7 +133,4 @@ public sealed partial class PortalJobGateway(
         cancellations.Forget(job.JobId);
         dispatcher.Wake();
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} of tenant {TenantId} handed back by its worker ({Reason}); back in the execution queue: {Requeued}")]
-    private static partial void LogAbandoned(ILogger logger, Guid jobId, Guid tenantId, string reason, bool requeued);
 }

@@ -7,7 +7,9 @@ namespace SdPortal.Web.Generation;
 
 /// <summary>
 /// The dispatcher's view of every tenant's queued and in-flight jobs. The dispatcher is the one reader that must see
-/// across tenants, so it names the tenant filter it ignores; it writes only through tenant scopes.
+/// across tenants, so it names the tenant filter it ignores; it writes only through tenant scopes. Only live work is in
+/// flight: a running job whose lease lapsed and a dispatch stranded past <see cref="GenerationOptions.StrandedAfterSeconds"/>
+/// hold no worker, so they never block other tenants while the recovery sweep deals with them.
 /// </summary>
 internal sealed record QueueSnapshot(
     IReadOnlyList<QueuedJob> Queued,
@@ -16,12 +18,15 @@ internal sealed record QueueSnapshot(
     IReadOnlyDictionary<Guid, int> InFlightByUser,
     IReadOnlyDictionary<Guid, int> MaxConcurrent)
 {
-    public static async Task<QueueSnapshot> ReadAsync(IServiceScopeFactory scopes, CancellationToken ct)
+    public static async Task<QueueSnapshot> ReadAsync(IServiceScopeFactory scopes, DateTime now, TimeSpan strandedAfter, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var dispatchedSince = now - strandedAfter;
         var open = await db.GenerationJobs.IgnoreQueryFilters([TenantIsolation.FilterName]).AsNoTracking()
-            .Where(j => j.Status == GenerationJobStatus.Queued || j.Status == GenerationJobStatus.Dispatched || j.Status == GenerationJobStatus.Running)
+            .Where(j => j.Status == GenerationJobStatus.Queued
+                        || (j.Status == GenerationJobStatus.Dispatched && j.DispatchedAtUtc >= dispatchedSince)
+                        || (j.Status == GenerationJobStatus.Running && j.LeaseExpiresAtUtc >= now))
             .Select(j => new { Job = new QueuedJob(j.Id, j.TenantId, j.UserId, j.CreatedAtUtc), j.Status })
             .ToListAsync(ct);
         var tenants = open.Select(j => j.Job.TenantId).Distinct().ToList();

@@ -19,4 +19,4 @@ public abstract record SubmitOutcome
 }
 
 /// <summary>A queued job's place: 1 = next to start; 0 = already handed to a worker.</summary>
-public sealed record QueueSpot(int Position, double EstimatedStartSeconds);
+public sealed record QueueSpot(int Position, double EstimatedStartSeconds, string? WaitReason = null);

@@ -23,7 +23,13 @@ public sealed record PoolOverview(
 public sealed record GenerationServer(string Name, int WorkerCount, DateTime? HeartbeatUtc);
 
 /// <summary>One tenant's share of the queue.</summary>
-public sealed record TenantQueueDepth(Guid TenantId, string Name, int Queued, int InFlight, int MaxConcurrentJobs);
+/// <param name="TenantId">The tenant.</param>
+/// <param name="Name">Its display name.</param>
+/// <param name="Queued">Jobs waiting for the dispatcher.</param>
+/// <param name="InFlight">Live work: dispatched, or running under a live lease.</param>
+/// <param name="LeaseLapsed">Running jobs whose lease lapsed, waiting for the recovery sweep; they hold no worker.</param>
+/// <param name="MaxConcurrentJobs">The tenant's limit of live jobs.</param>
+public sealed record TenantQueueDepth(Guid TenantId, string Name, int Queued, int InFlight, int LeaseLapsed, int MaxConcurrentJobs);
 
 /// <summary>
 /// Reads <see cref="PoolOverview"/>. The queue depth is the one operator view across tenants, so it names the tenant
@@ -33,6 +39,7 @@ public sealed class PoolOverviewReader(PortalDbContext db, WorkerPool workers, J
 {
     public async Task<PoolOverview> ReadAsync(CancellationToken cancellationToken)
     {
+        var now = time.GetUtcNow().UtcDateTime;
         var counts = await db.GenerationJobs.IgnoreQueryFilters([TenantIsolation.FilterName]).AsNoTracking()
             .Where(j => j.Status == GenerationJobStatus.Queued || j.Status == GenerationJobStatus.Dispatched || j.Status == GenerationJobStatus.Running)
             .GroupBy(j => j.TenantId)
@@ -40,7 +47,8 @@ public sealed class PoolOverviewReader(PortalDbContext db, WorkerPool workers, J
             {
                 TenantId = g.Key,
                 Queued = g.Count(j => j.Status == GenerationJobStatus.Queued),
-                InFlight = g.Count(j => j.Status != GenerationJobStatus.Queued),
+                InFlight = g.Count(j => j.Status == GenerationJobStatus.Dispatched || (j.Status == GenerationJobStatus.Running && j.LeaseExpiresAtUtc >= now)),
+                LeaseLapsed = g.Count(j => j.Status == GenerationJobStatus.Running && (j.LeaseExpiresAtUtc == null || j.LeaseExpiresAtUtc < now)),
             })
             .ToListAsync(cancellationToken);
         var ids = counts.Select(c => c.TenantId).ToList();
@@ -48,8 +56,8 @@ public sealed class PoolOverviewReader(PortalDbContext db, WorkerPool workers, J
         var limits = await db.TenantLimits.IgnoreQueryFilters([TenantIsolation.FilterName]).AsNoTracking()
             .Where(l => ids.Contains(l.TenantId)).ToDictionaryAsync(l => l.TenantId, l => l.MaxConcurrentJobs, cancellationToken);
         var depths = counts
-            .Select(c => new TenantQueueDepth(c.TenantId, tenants.GetValueOrDefault(c.TenantId, "?"), c.Queued, c.InFlight, limits.GetValueOrDefault(c.TenantId)))
-            .OrderByDescending(d => d.Queued + d.InFlight).ThenBy(d => d.Name, StringComparer.Ordinal)
+            .Select(c => new TenantQueueDepth(c.TenantId, tenants.GetValueOrDefault(c.TenantId, "?"), c.Queued, c.InFlight, c.LeaseLapsed, limits.GetValueOrDefault(c.TenantId)))
+            .OrderByDescending(d => d.Queued + d.InFlight + d.LeaseLapsed).ThenBy(d => d.Name, StringComparer.Ordinal)
             .ToList();
 
         // The same live servers the dispatcher counts as capacity.

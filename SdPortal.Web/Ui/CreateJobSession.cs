@@ -147,8 +147,9 @@ internal sealed partial class CreateJobSession(
                 return "The generation has already ended.";
             }
 
-            await services.GetRequiredService<GenerationCanceller>().CancelAsync(job, _lifetime.Token);
-            return null;
+            return await services.GetRequiredService<GenerationCanceller>().CancelAsync(job, _lifetime.Token) is CancelOutcome.Stopping
+                ? "Stopping: the generation ends within one step and its credits are released."
+                : null;
         });
         await RefreshAsync();
         return message;
@@ -209,6 +210,7 @@ internal sealed partial class CreateJobSession(
             TotalSteps = fresh.TotalSteps,
             QueuePosition = fresh.QueuePosition,
             EstimatedStartSeconds = fresh.EstimatedStartSeconds,
+            WaitReason = fresh.WaitReason,
             PreviewUrl = ended ? null : preview,
             Error = fresh.Error,
             ModelIsSynthetic = fresh.ModelIsSynthetic,

@@ -13,7 +13,8 @@ public sealed record JobView(
     double? RemainingSeconds = null,
     string? PreviewUrl = null,
     string? Error = null,
-    bool ModelIsSynthetic = false)
+    bool ModelIsSynthetic = false,
+    string? WaitReason = null)
 {
     public IReadOnlyList<GenerationImageResponse> Images { get; init; } = [];
 

@@ -672,6 +672,12 @@ namespace SdPortal.Data.Migrations.Sqlite
                     b.Property<int>("Height")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("LeaseExpiresAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("LeaseId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Model")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -685,6 +691,9 @@ namespace SdPortal.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Recoveries")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("ReservedCredits")
                         .HasColumnType("INTEGER");

@@ -15,7 +15,8 @@ public sealed class HttpJobGateway(HttpClient http) : IJobGateway
 
     public async Task<JobTicket?> StartAsync(JobRef job, string workerName, CancellationToken cancellationToken)
     {
-        using var response = await PostAsync(job, InternalJobApi.Start, new StartJobBody(workerName), retry: true, cancellationToken);
+        using var response = await PostAsync(InternalJobApi.JobPath(job, InternalJobApi.Start), $"start of job {job.JobId}",
+            new StartJobBody(workerName), retry: true, cancellationToken);
         if (response.StatusCode == HttpStatusCode.NoContent)
         {
             return null;
@@ -26,32 +27,43 @@ public sealed class HttpJobGateway(HttpClient http) : IJobGateway
         return ticket.ToTicket();
     }
 
-    public async Task<bool> ReportProgressAsync(JobRef job, JobProgress progress, CancellationToken cancellationToken)
+    public async Task<LeaseState> RenewAsync(JobLease lease, CancellationToken cancellationToken)
+    {
+        // Not retried here: the lease keeper renews again on its next tick and knows how long it may keep trying.
+        using var response = await PostAsync<ReasonBody>(lease, InternalJobApi.Renew, body: null, retry: false, cancellationToken);
+        var answer = await response.Content.ReadFromJsonAsync<RenewAnswer>(Json, cancellationToken)
+            ?? throw new InvalidOperationException("The portal answered renew with an empty body.");
+        return answer.ToState();
+    }
+
+    public async Task<bool> ReportProgressAsync(JobLease lease, JobProgress progress, CancellationToken cancellationToken)
     {
         // Not retried: a lost step is superseded by the next one, and the relay drops what piles up meanwhile.
-        using var response = await PostAsync(job, InternalJobApi.Progress, new ProgressBody(progress.Step, progress.TotalSteps, progress.PreviewPng), retry: false, cancellationToken);
+        using var response = await PostAsync(lease, InternalJobApi.Progress, new ProgressBody(progress.Step, progress.TotalSteps, progress.PreviewPng), retry: false, cancellationToken);
         var answer = await response.Content.ReadFromJsonAsync<ProgressAnswer>(Json, cancellationToken);
         return answer?.Cancel ?? false;
     }
 
-    public async Task CompleteAsync(JobRef job, JobOutput output, CancellationToken cancellationToken)
+    public async Task<bool> CompleteAsync(JobLease lease, JobOutput output, CancellationToken cancellationToken)
     {
-        using var _ = await PostAsync(job, InternalJobApi.Complete, CompleteBody.From(output), retry: true, cancellationToken);
+        using var response = await PostAsync(lease, InternalJobApi.Complete, CompleteBody.From(output), retry: true, cancellationToken);
+        var answer = await response.Content.ReadFromJsonAsync<CompleteAnswer>(Json, cancellationToken);
+        return answer?.Accepted ?? false;
     }
 
-    public async Task FailAsync(JobRef job, string reason, CancellationToken cancellationToken)
+    public async Task FailAsync(JobLease lease, string reason, CancellationToken cancellationToken)
     {
-        using var _ = await PostAsync(job, InternalJobApi.Fail, new ReasonBody(reason), retry: true, cancellationToken);
+        using var _ = await PostAsync(lease, InternalJobApi.Fail, new ReasonBody(reason), retry: true, cancellationToken);
     }
 
-    public async Task CancelledAsync(JobRef job, CancellationToken cancellationToken)
+    public async Task CancelledAsync(JobLease lease, CancellationToken cancellationToken)
     {
-        using var _ = await PostAsync<ReasonBody>(job, InternalJobApi.Cancelled, body: null, retry: true, cancellationToken);
+        using var _ = await PostAsync<ReasonBody>(lease, InternalJobApi.Cancelled, body: null, retry: true, cancellationToken);
     }
 
-    public async Task AbandonAsync(JobRef job, string reason, CancellationToken cancellationToken)
+    public async Task AbandonAsync(JobLease lease, string reason, bool countsAsAttempt, CancellationToken cancellationToken)
     {
-        using var _ = await PostAsync(job, InternalJobApi.Abandon, new ReasonBody(reason), retry: true, cancellationToken);
+        using var _ = await PostAsync(lease, InternalJobApi.Abandon, new AbandonBody(reason, countsAsAttempt), retry: true, cancellationToken);
     }
 
     public async Task ReportWorkerAsync(WorkerReport report, CancellationToken cancellationToken)
@@ -60,9 +72,9 @@ public sealed class HttpJobGateway(HttpClient http) : IJobGateway
         using var _ = await PostAsync(InternalJobApi.WorkerReportRoute.TrimStart('/'), $"the report of {report.WorkerName}", report, retry: false, cancellationToken);
     }
 
-    private Task<HttpResponseMessage> PostAsync<T>(JobRef job, string action, T? body, bool retry, CancellationToken cancellationToken)
+    private Task<HttpResponseMessage> PostAsync<T>(JobLease lease, string action, T? body, bool retry, CancellationToken cancellationToken)
         where T : class =>
-        PostAsync(InternalJobApi.JobPath(job, action), $"{action} of job {job.JobId}", body, retry, cancellationToken);
+        PostAsync(InternalJobApi.LeasePath(lease, action), $"{action} of job {lease.Job.JobId}", body, retry, cancellationToken);
 
     private async Task<HttpResponseMessage> PostAsync<T>(string path, string what, T? body, bool retry, CancellationToken cancellationToken)
         where T : class

@@ -1,8 +1,9 @@
 namespace SdPortal.Inference.Jobs.Remote;
 
 /// <summary>
-/// The internal HTTP API between inference hosts and the web node (ADR-005): one POST route per
-/// <see cref="IJobGateway"/> call under <c>/internal/jobs/{tenantId}/{jobId}/</c>, plus the worker report at
+/// The internal HTTP API between inference hosts and the web node (ADR-005, ADR-015): one POST route per
+/// <see cref="IJobGateway"/> call, <c>start</c> under <c>/internal/jobs/{tenantId}/{jobId}/</c> and the lease holder's
+/// calls under <c>/internal/jobs/{tenantId}/{jobId}/leases/{leaseId}/</c>, plus the worker report at
 /// <see cref="WorkerReportRoute"/>, authenticated by the shared host token in <see cref="TokenHeader"/>. Both sides use these names, so the paths cannot drift apart.
 /// </summary>
 public static class InternalJobApi
@@ -16,7 +17,11 @@ public static class InternalJobApi
     /// <summary>The route template of a job's calls, relative to the site root.</summary>
     public const string JobRoute = "/internal/jobs/{tenantId:guid}/{jobId:guid}";
 
+    /// <summary>The route template of a lease holder's calls, relative to the site root.</summary>
+    public const string LeaseRoute = "/internal/jobs/{tenantId:guid}/{jobId:guid}/leases/{leaseId:guid}";
+
     public const string Start = "start";
+    public const string Renew = "renew";
     public const string Progress = "progress";
     public const string Complete = "complete";
     public const string Fail = "fail";
@@ -28,4 +33,8 @@ public static class InternalJobApi
 
     /// <summary>The path of <paramref name="action"/> for <paramref name="job"/>, relative to the portal's base address.</summary>
     public static string JobPath(JobRef job, string action) => $"internal/jobs/{job.TenantId}/{job.JobId}/{action}";
+
+    /// <summary>The path of <paramref name="action"/> for the holder of <paramref name="lease"/>.</summary>
+    public static string LeasePath(JobLease lease, string action) =>
+        $"internal/jobs/{lease.Job.TenantId}/{lease.Job.JobId}/leases/{lease.LeaseId}/{action}";
 }

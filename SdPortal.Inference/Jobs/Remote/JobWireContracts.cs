@@ -6,17 +6,18 @@ namespace SdPortal.Inference.Jobs.Remote;
 public sealed record StartJobBody(string WorkerName);
 
 /// <summary>
-/// Answer of <c>start</c> (200; 204 means nothing to do): the request to run. A flat copy of
+/// Answer of <c>start</c> (200; 204 means nothing to do): the request to run and the lease. A flat copy of
 /// <see cref="GenerationRequest"/>, whose starting latents a portal job never sets.
 /// </summary>
 public sealed record JobTicketBody(
     string Model, string Prompt, string NegativePrompt, string Scheduler, int Steps, double GuidanceScale,
-    int Width, int Height, int BatchSize, ulong? Seed)
+    int Width, int Height, int BatchSize, ulong? Seed, Guid LeaseId, double LeaseSeconds, double StallSeconds)
 {
     public static JobTicketBody From(JobTicket ticket)
     {
         var r = ticket.Request;
-        return new JobTicketBody(ticket.Model, r.Prompt, r.NegativePrompt, r.Scheduler, r.Steps, r.GuidanceScale, r.Width, r.Height, r.BatchSize, r.Seed);
+        return new JobTicketBody(ticket.Model, r.Prompt, r.NegativePrompt, r.Scheduler, r.Steps, r.GuidanceScale, r.Width, r.Height, r.BatchSize, r.Seed,
+            ticket.Lease.Id, ticket.Lease.Duration.TotalSeconds, ticket.Lease.StallAfter.TotalSeconds);
     }
 
     public JobTicket ToTicket() => new(Model, new GenerationRequest
@@ -30,8 +31,22 @@ public sealed record JobTicketBody(
         Height = Height,
         BatchSize = BatchSize,
         Seed = Seed,
-    });
+    }, new LeaseTerms(LeaseId, TimeSpan.FromSeconds(LeaseSeconds), TimeSpan.FromSeconds(StallSeconds)));
 }
+
+/// <summary>Answer of <c>renew</c>: whether the lease is still held, and whether the owner asked to cancel.</summary>
+public sealed record RenewAnswer(bool Held, bool Cancel)
+{
+    public static RenewAnswer From(LeaseState state) => new(state != LeaseState.Lost, state == LeaseState.CancelRequested);
+
+    public LeaseState ToState() => !Held ? LeaseState.Lost : Cancel ? LeaseState.CancelRequested : LeaseState.Held;
+}
+
+/// <summary>Answer of <c>complete</c>: false when the result was discarded (the lease had been lost).</summary>
+public sealed record CompleteAnswer(bool Accepted);
+
+/// <summary>Body of <c>abandon</c>: why, and whether the hand-back uses up one of the job's attempts.</summary>
+public sealed record AbandonBody(string Reason, bool CountsAsAttempt);
 
 /// <summary>Body of <c>progress</c>; the preview PNG travels as base64.</summary>
 public sealed record ProgressBody(int Step, int TotalSteps, byte[]? PreviewPng);
@@ -66,5 +81,5 @@ public sealed record CompleteBody(
         Device);
 }
 
-/// <summary>Body of <c>fail</c> and <c>abandon</c>.</summary>
+/// <summary>Body of <c>fail</c>.</summary>
 public sealed record ReasonBody(string Reason);
