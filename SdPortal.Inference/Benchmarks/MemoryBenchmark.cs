@@ -7,7 +7,7 @@ using SdPortal.Inference.Pipeline;
 namespace SdPortal.Inference.Benchmarks;
 
 /// <summary>
-/// Memory per request (ADR-015): each size × batch × CPU arena runs as <c>generate</c> in a fresh child process, which
+/// Memory per request (ADR-016): each size × batch × CPU arena runs as <c>generate</c> in a fresh child process, which
 /// reports its own peak resident set (VmHWM) and its resident set after the job; the row puts the estimate
 /// (<see cref="MemoryEstimator"/>) beside them. Then the cost of the arena choices in time per step, measured in one
 /// process with the three choices' sessions taking turns, so machine load affects them alike. A benchmark program,

@@ -49,7 +49,7 @@ internal sealed class GenerateOptions
 
     public Option<CpuArena> CpuArena { get; } = new("--cpu-arena")
     {
-        Description = "ONNX Runtime's CPU arena: Shrinking (the engine's), Kept or Off; for memory-bench (ADR-015).",
+        Description = "ONNX Runtime's CPU arena: Shrinking (the engine's), Kept or Off; for memory-bench (ADR-016).",
         DefaultValueFactory = _ => Models.CpuArena.Shrinking,
     };
 

@@ -8,7 +8,7 @@ namespace SdPortal.Inference.Cli;
 /// <c>memory-bench [--model DIR] [--sizes 256,512,768] [--batches 1,2,4] [--arenas Shrinking,Kept,Off] [--steps 3]
 /// [--max-estimate BYTES] [--ratio-size 512] [--ratio-steps 4] [--rounds 3]</c>: peak and post-job resident memory per
 /// request, each in a fresh child process, beside the estimate; then time per step of each CPU arena choice
-/// (docs/benchmarks.md, ADR-015). Prints JSON.
+/// (docs/benchmarks.md, ADR-016). Prints JSON.
 /// </summary>
 public sealed class MemoryBenchCommand : ICliCommand
 {

@@ -16,7 +16,7 @@ public static class InferenceEngineExtensions
     /// <summary>
     /// Adds the model catalogue (<c>Models</c>), the devices (<c>Inference:Devices</c>), the CUDA
     /// provider's settings (<c>Inference:Cuda</c>), the model memory budget (<c>Inference:Residency</c>), the job memory budget and its admission
-    /// (<c>Inference:Memory</c>, ADR-015), the long-lived engine and the
+    /// (<c>Inference:Memory</c>, ADR-016), the long-lived engine and the
     /// Hangfire job <see cref="GenerationWork"/>. The caller provides the <see cref="IJobGateway"/>.
     /// </summary>
     public static IHostApplicationBuilder AddInferenceEngine(this IHostApplicationBuilder builder)

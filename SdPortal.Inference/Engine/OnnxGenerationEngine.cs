@@ -100,7 +100,7 @@ public sealed partial class OnnxGenerationEngine : IGenerationEngine, IDisposabl
     }
 
     /// <summary>
-    /// How many images one UNet pass may take within the job memory budget (ADR-015). The web node refused what cannot
+    /// How many images one UNet pass may take within the job memory budget (ADR-016). The web node refused what cannot
     /// fit at all; a job that still does not (this host's budget is smaller) runs one image at a time rather than fail.
     /// </summary>
     private int? ImagesPerPass(string modelKey, GenerationRequest request)

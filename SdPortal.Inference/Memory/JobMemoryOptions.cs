@@ -6,7 +6,7 @@ namespace SdPortal.Inference.Memory;
 /// How much memory one generation job may take at its peak (section <c>Inference:Memory</c>). This is not the
 /// residency budget (<c>Inference:Residency</c>), which counts only the weights of the models kept open and has none on
 /// the CPU: a job's peak is its model's weights plus activations that grow with the fourth power of the image side,
-/// and it is what the operating system kills a process for (ADR-015).
+/// and it is what the operating system kills a process for (ADR-016).
 /// </summary>
 public sealed class JobMemoryOptions
 {

@@ -9,7 +9,7 @@ namespace SdPortal.Inference.Memory;
 public sealed record MemoryEstimate(long Runtime, long Weights, long Denoising, long Decoding, long HostBuffers)
 {
     /// <summary>
-    /// The peak: denoising and decoding do not overlap (ONNX Runtime's CPU arena is shrunk after every call, ADR-015),
+    /// The peak: denoising and decoding do not overlap (ONNX Runtime's CPU arena is shrunk after every call, ADR-016),
     /// so only the larger of them counts.
     /// </summary>
     public long PeakBytes => Runtime + Weights + HostBuffers + Math.Max(Denoising, Decoding);

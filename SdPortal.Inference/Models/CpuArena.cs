@@ -1,7 +1,7 @@
 namespace SdPortal.Inference.Models;
 
 /// <summary>
-/// How ONNX Runtime's CPU allocator treats memory between calls (ADR-015). <see cref="Shrinking"/> is the engine's
+/// How ONNX Runtime's CPU allocator treats memory between calls (ADR-016). <see cref="Shrinking"/> is the engine's
 /// choice; the others exist so that <c>memory-bench</c> can measure what it is chosen over.
 /// </summary>
 public enum CpuArena

@@ -14,7 +14,7 @@ internal static partial class ExecutionProviderSelector
     /// <summary>
     /// Returns session options for <paramref name="requested"/> and the device they actually target; a GPU's provider is
     /// set up from <paramref name="cuda"/> (the defaults when null); <paramref name="cpuArena"/> says whether the CPU
-    /// allocator has an arena (ADR-015; shrinking it is a run option, see <see cref="OnnxModelFile"/>).
+    /// allocator has an arena (ADR-016; shrinking it is a run option, see <see cref="OnnxModelFile"/>).
     /// </summary>
     public static (SessionOptions Options, InferenceDevice Device) Create(
         InferenceDevice requested, ILogger logger, CudaProviderSettings? cuda = null, CpuArena cpuArena = CpuArena.Shrinking)

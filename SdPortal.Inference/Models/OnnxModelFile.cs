@@ -52,7 +52,7 @@ internal sealed class OnnxModelFile : IDisposable
     /// <summary>
     /// <paramref name="runOptions"/>, set to give the call's CPU buffers back when it ends if the arena is
     /// <see cref="CpuArena.Shrinking"/> (the UNet asks only on a pass's last step). Without that the arena keeps the largest call's buffers for good: the 768×768
-    /// UNet call's attention scores stayed resident after the job (ADR-015).
+    /// UNet call's attention scores stayed resident after the job (ADR-016).
     /// </summary>
     public RunOptions Prepare(RunOptions runOptions)
     {

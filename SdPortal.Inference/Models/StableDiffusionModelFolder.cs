@@ -77,7 +77,7 @@ public sealed partial class StableDiffusionModelFolder : IDisposable
     /// <summary>
     /// Validates and opens the folder at <paramref name="directory"/> on <paramref name="device"/>; a GPU's provider is
     /// set up from <paramref name="cuda"/> (the defaults when null); <paramref name="cpuArena"/> is the engine's choice
-    /// unless a benchmark compares another (ADR-015).
+    /// unless a benchmark compares another (ADR-016).
     /// </summary>
     /// <exception cref="ModelLoadException">A file is missing, malformed or not the model expected.</exception>
     public static StableDiffusionModelFolder Open(

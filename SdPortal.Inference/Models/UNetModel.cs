@@ -51,7 +51,7 @@ internal sealed class UNetModel : IDisposable
 
     /// <summary>
     /// Runs one denoising call over the job's tensors; the prediction lands in <see cref="UNetBindings.NoisePrediction"/>.
-    /// <paramref name="lastOfPass"/> gives the CPU arena back after the call (ADR-015); the steps before keep it, since
+    /// <paramref name="lastOfPass"/> gives the CPU arena back after the call (ADR-016); the steps before keep it, since
     /// growing it again at every step made a 512² step 2.2 times slower.
     /// </summary>
     public void Run(RunOptions runOptions, UNetBindings bindings, bool lastOfPass = true) =>

@@ -11,7 +11,7 @@ public sealed record StableDiffusionPipelineOptions
 
     /// <summary>
     /// At most this many of a batch's images are denoised in one UNet pass; the rest follow in further passes. Null: the
-    /// whole batch at once. The engine lowers it when the batch would not fit the job memory budget (ADR-015); the images
+    /// whole batch at once. The engine lowers it when the batch would not fit the job memory budget (ADR-016); the images
     /// do not change, since image k draws from its own noise stream (seed + k) whatever pass it is in.
     /// </summary>
     public int? ImagesPerPass { get; init; }

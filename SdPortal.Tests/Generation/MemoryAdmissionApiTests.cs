@@ -8,7 +8,7 @@ using SdPortal.Tests.Support;
 namespace SdPortal.Tests.Generation;
 
 /// <summary>
-/// Submission against the job memory budget (<c>Inference:Memory:JobBudgetBytes</c>, ADR-015). 340 MB lets the tiny
+/// Submission against the job memory budget (<c>Inference:Memory:JobBudgetBytes</c>, ADR-016). 340 MB lets the tiny
 /// model run 256² one image at a time (estimated 0.31 GB) but not two (0.40 GB) nor 512² at all (1.5 GB).
 /// </summary>
 public sealed class MemoryAdmissionApiTests

@@ -3,7 +3,7 @@ using SdPortal.Tests.Pipeline.Support;
 
 namespace SdPortal.Tests.Pipeline;
 
-/// <summary>A batch run in several UNet passes (the job memory budget's split, ADR-015) gives the images of one pass.</summary>
+/// <summary>A batch run in several UNet passes (the job memory budget's split, ADR-016) gives the images of one pass.</summary>
 public sealed class PipelinePassesTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
 {
     [Theory]

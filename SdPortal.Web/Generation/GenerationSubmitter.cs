@@ -13,7 +13,7 @@ namespace SdPortal.Web.Generation;
 /// <summary>
 /// Admits a generation for a member of a tenant, whatever the way in (REST or a circuit): rate limit (R20), engine
 /// rules, tenant limits, the job memory budget (an image too large for it is refused on its size field; a batch too
-/// large runs in passes, ADR-015), then the job row and the credit reservation in one transaction, so a rejected submission
+/// large runs in passes, ADR-016), then the job row and the credit reservation in one transaction, so a rejected submission
 /// writes and charges nothing. Finally wakes the dispatcher. A submission may carry the client's idempotency key
 /// (a form's, an <c>Idempotency-Key</c> header's): it becomes the reservation's ledger key, whose unique index lets
 /// only one job ever be accepted under it; a repeat answers that job (R9).
