@@ -110,13 +110,14 @@ public sealed partial class GenerationWork(
         }
 
         var accepted = false;
-        await SettleAsync(keeper, async ct => accepted = await gateway.CompleteAsync(lease, output, ct));
+        var delivered = await SettleAsync(keeper, async ct => accepted = await gateway.CompleteAsync(lease, output, ct));
         if (accepted)
         {
             LogSucceeded(logger, jobId, tenantId, output.Images.Count, time.GetElapsedTime(started).TotalMilliseconds, output.Device);
         }
-        else
+        else if (delivered)
         {
+            // The portal refused it (the lease had moved on); an undelivered result is logged by SettleAsync.
             LogDiscarded(logger, jobId, tenantId);
         }
     }
@@ -159,9 +160,9 @@ public sealed partial class GenerationWork(
     /// <summary>
     /// Settles through <paramref name="call"/>, each try with its own timeout, until it gets through, the lease is lost
     /// (the job was recovered elsewhere: nothing of this run counts) or <see cref="GenerationWorkOptions.SettleFor"/> passes.
-    /// Not tied to the shutdown token: a finished result is worth the shutdown grace.
+    /// Not tied to the shutdown token: a finished result is worth the shutdown grace. Answers whether the call got through.
     /// </summary>
-    private async Task SettleAsync(LeaseKeeper keeper, Func<CancellationToken, Task> call)
+    private async Task<bool> SettleAsync(LeaseKeeper keeper, Func<CancellationToken, Task> call)
     {
         var began = time.GetTimestamp();
         for (var attempt = 1; keeper.Held; attempt++)
@@ -170,14 +171,14 @@ public sealed partial class GenerationWork(
             try
             {
                 await call(timeout.Token);
-                return;
+                return true;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 if (time.GetElapsedTime(began) > options.Value.SettleFor)
                 {
                     LogSettleGaveUp(logger, ex, keeper.Lease.Job.JobId, attempt);
-                    return;
+                    return false;
                 }
 
                 LogSettleRetry(logger, ex, keeper.Lease.Job.JobId, attempt);
@@ -186,6 +187,7 @@ public sealed partial class GenerationWork(
         }
 
         LogDiscarded(logger, keeper.Lease.Job.JobId, keeper.Lease.Job.TenantId);
+        return false;
     }
 
     /// <summary>One best-effort call: if it fails, the lease lapses and the portal recovers the job anyway.</summary>

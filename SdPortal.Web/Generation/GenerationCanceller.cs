@@ -19,7 +19,8 @@ public sealed partial class GenerationCanceller(
     TimeProvider time,
     ILogger<GenerationCanceller> logger)
 {
-    private const string Reason = "Canceled by its owner.";
+    /// <summary>The reason a canceled job records, whoever ends it (here, the worker's report, a recovery).</summary>
+    public const string Reason = "Canceled by its owner.";
 
     public async Task<CancelOutcome> CancelAsync(GenerationJob job, CancellationToken ct)
     {

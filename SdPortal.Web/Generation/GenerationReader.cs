@@ -22,7 +22,7 @@ public sealed class GenerationReader(PortalDbContext db, LiveProgress live, Queu
     /// <summary>The user's newest job that has not ended, if any: what a reloaded Create page shows again.</summary>
     public Task<GenerationJob?> FindInFlightAsync(Guid userId, CancellationToken ct) =>
         db.GenerationJobs.AsNoTracking()
-            .Where(j => j.UserId == userId && (j.Status == GenerationJobStatus.Queued || j.Status == GenerationJobStatus.Dispatched || j.Status == GenerationJobStatus.Running))
+            .Where(j => j.UserId == userId && JobStates.Open.Contains(j.Status))
             .OrderByDescending(j => j.CreatedAtUtc).FirstOrDefaultAsync(ct);
 
     public async Task<GenerationResponse> DescribeAsync(GenerationJob job, CancellationToken ct)

@@ -190,8 +190,7 @@ public sealed partial class GenerationSubmitter(
             Add(field, message);
         }
 
-        var outstanding = await db.GenerationJobs.CountAsync(j => j.Status == GenerationJobStatus.Queued
-            || j.Status == GenerationJobStatus.Dispatched || j.Status == GenerationJobStatus.Running, ct);
+        var outstanding = await db.GenerationJobs.CountAsync(j => JobStates.Open.Contains(j.Status), ct);
         if (outstanding >= options.CurrentValue.MaxOutstandingJobsPerTenant)
         {
             Add("jobs", $"the tenant already has {outstanding} queued or running jobs (at most {options.CurrentValue.MaxOutstandingJobsPerTenant})");

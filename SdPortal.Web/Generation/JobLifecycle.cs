@@ -114,10 +114,6 @@ public sealed class JobLifecycle(IOptionsMonitor<GenerationOptions> options, Tim
         ? j => j.Status == GenerationJobStatus.Running && j.LeaseId == id && j.LeaseExpiresAtUtc < now
         : j => j.Status == GenerationJobStatus.Running && (j.LeaseExpiresAtUtc == null || j.LeaseExpiresAtUtc < now);
 
-    /// <summary>Whether a running job's lease is live at <paramref name="now"/>: the one rule of "in flight" for capacity and cancel.</summary>
-    public static bool IsLive(GenerationJob job, DateTime now) =>
-        job.Status == GenerationJobStatus.Running && job.LeaseExpiresAtUtc is { } expires && expires >= now;
-
     private static void ClearLease(UpdateSettersBuilder<GenerationJob> s) => s
         .SetProperty(j => j.LeaseId, (Guid?)null).SetProperty(j => j.LeaseExpiresAtUtc, (DateTime?)null).SetProperty(j => j.Step, 0);
 

@@ -51,7 +51,7 @@ public sealed partial class JobRecovery(
         live.Remove(job.JobId);
         if (row.CancelRequestedAtUtc is not null)
         {
-            return await settlement.EndAsync(job, JobStates.Cancel, "Canceled by its owner.", guard, ct);
+            return await settlement.EndAsync(job, JobStates.Cancel, GenerationCanceller.Reason, guard, ct);
         }
 
         var maxAttempts = options.CurrentValue.MaxAttempts;

@@ -37,7 +37,7 @@ public sealed class PortalJobGateway(
         if (row.CancelRequestedAtUtc is not null || cancellations.IsRequested(job.JobId))
         {
             // Canceled before any worker had it: end it now (a running one is its lease holder's to report).
-            await settlement.EndAsync(job, JobStates.Cancel, "Canceled by its owner.", JobLifecycle.Waiting, cancellationToken);
+            await settlement.EndAsync(job, JobStates.Cancel, GenerationCanceller.Reason, JobLifecycle.Waiting, cancellationToken);
             return null;
         }
 
@@ -111,7 +111,7 @@ public sealed class PortalJobGateway(
 
     public async Task CancelledAsync(JobLease lease, CancellationToken cancellationToken)
     {
-        await settlement.EndAsync(lease.Job, JobStates.Cancel, "Canceled by its owner.", JobLifecycle.HeldBy(lease.LeaseId), cancellationToken);
+        await settlement.EndAsync(lease.Job, JobStates.Cancel, GenerationCanceller.Reason, JobLifecycle.HeldBy(lease.LeaseId), cancellationToken);
         AfterEnd(lease.Job);
     }
 

@@ -41,7 +41,7 @@ public sealed class PoolOverviewReader(PortalDbContext db, WorkerPool workers, J
     {
         var now = time.GetUtcNow().UtcDateTime;
         var counts = await db.GenerationJobs.IgnoreQueryFilters([TenantIsolation.FilterName]).AsNoTracking()
-            .Where(j => j.Status == GenerationJobStatus.Queued || j.Status == GenerationJobStatus.Dispatched || j.Status == GenerationJobStatus.Running)
+            .Where(j => JobStates.Open.Contains(j.Status))
             .GroupBy(j => j.TenantId)
             .Select(g => new
             {
