@@ -28,6 +28,7 @@ internal sealed class EmbeddedPortal : IAsyncDisposable
             {
                 Path.Combine(AppContext.BaseDirectory, "SdPortal.Web.dll"), "--urls", url.ToString().TrimEnd('/'),
                 "--Portal:DataDirectory", dataDirectory,
+                "--Portal:PublicBaseUrl", url.ToString().TrimEnd('/'),
                 "--Jobs:WorkerCount", workers.ToString(CultureInfo.InvariantCulture),
                 // The benchmark's tenants submit in a burst: the per-tenant minute limit is not what is measured here.
                 "--Generation:SubmitsPerMinute", "100000",

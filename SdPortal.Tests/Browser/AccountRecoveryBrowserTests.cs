@@ -25,6 +25,9 @@ public sealed class AccountRecoveryBrowserTests(BrowserFixture browser)
         await RequestResetAsync(page, portal, owner.Email);
         var (to, link) = Assert.Single(portal.Emails.PasswordResetLinks);
         Assert.Equal(owner.Email, to);
+        // The link names the configured public URL; this test's server listens on a port of its own.
+        Assert.StartsWith("http://localhost/account/reset-password?", link, StringComparison.Ordinal);
+        link = portal.Url(new Uri(link).PathAndQuery);
 
         await page.GotoAsync(link);
         await page.FillAsync("#password", NewPassword);

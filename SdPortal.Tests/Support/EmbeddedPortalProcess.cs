@@ -36,7 +36,7 @@ internal sealed class EmbeddedPortalProcess : IAsyncDisposable
         port = port == 0 ? FreePort() : port;
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "SdPortal.Web.dll"), "--urls", $"http://127.0.0.1:{port}", "--Portal:DataDirectory", dataDirectory },
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "SdPortal.Web.dll"), "--urls", $"http://127.0.0.1:{port}", "--Portal:DataDirectory", dataDirectory, "--Portal:PublicBaseUrl", $"http://127.0.0.1:{port}" },
             WorkingDirectory = AppContext.BaseDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,

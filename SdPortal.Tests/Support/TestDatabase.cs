@@ -32,6 +32,8 @@ public sealed class TestDatabase : IAsyncDisposable
     public IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["Portal:DataDirectory"] = DataDirectory,
+        // The test server's own address; mail links and return URLs are built from it, never from a request.
+        ["Portal:PublicBaseUrl"] = "http://localhost",
         ["ConnectionStrings:PostgreSql"] = PostgresConnectionString ?? string.Empty,
     };
 

@@ -38,4 +38,20 @@ public sealed class StartupValidationTests
 
         Assert.Contains("Portal:AllowedOrigins", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("portal.example.com")]
+    [InlineData("ftp://portal.example.com")]
+    [InlineData("https://portal.example.com/?next=evil")]
+    [InlineData("https://user:pw@portal.example.com")]
+    public async Task Boot_WhenThePublicBaseUrlIsMissingOrNotABase_FailsNamingTheSetting(string value)
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var portal = new PortalWebFactory(database, new Dictionary<string, string?> { ["Portal:PublicBaseUrl"] = value });
+
+        var error = Assert.Throws<OptionsValidationException>(() => portal.CreateClient());
+
+        Assert.Contains("Portal:PublicBaseUrl", error.Message, StringComparison.Ordinal);
+    }
 }

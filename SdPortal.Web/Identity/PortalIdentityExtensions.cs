@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using SdPortal.Data;
 using SdPortal.Data.Entities;
+using SdPortal.Web.Hosting;
 
 namespace SdPortal.Web.Identity;
 
@@ -17,6 +18,9 @@ public static class PortalIdentityExtensions
     {
         builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<PublicUrlOptions>().BindConfiguration(PortalOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<PublicUrlOptions>, PublicUrlOptions>();
+        builder.Services.AddSingleton<PublicUrl>();
         builder.Services.AddOptions<BrowserOriginOptions>().BindConfiguration(BrowserOriginOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
 

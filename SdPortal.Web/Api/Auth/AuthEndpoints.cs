@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
 using SdPortal.Data.Entities;
+using SdPortal.Web.Hosting;
 using SdPortal.Web.Identity;
 
 namespace SdPortal.Web.Api.Auth;
@@ -83,14 +84,14 @@ internal static class AuthEndpoints
             : new FieldErrors().Require(false, "code", "The confirmation code is invalid or expired.").ToResult();
     }
 
-    /// <summary>Sends the confirmation link; its target is the confirm-email route of this API.</summary>
+    /// <summary>Sends the confirmation link; its target is the confirm-email route of this API at the public URL.</summary>
     public static async Task SendConfirmationAsync(
-        HttpContext http, UserManager<PortalUser> users, IEmailSender<PortalUser> email, LinkGenerator links, PortalUser user)
+        UserManager<PortalUser> users, IEmailSender<PortalUser> email, LinkGenerator links, PublicUrl publicUrl, PortalUser user)
     {
         var token = await users.GenerateEmailConfirmationTokenAsync(user);
         var code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token));
-        var link = links.GetUriByName(http, "ConfirmEmail", new { userId = user.Id, code })
-                   ?? throw new InvalidOperationException("The ConfirmEmail route is not mapped.");
+        var link = publicUrl.For(links.GetPathByName("ConfirmEmail", new { userId = user.Id, code })
+                   ?? throw new InvalidOperationException("The ConfirmEmail route is not mapped."));
         await email.SendConfirmationLinkAsync(user, user.Email!, link);
     }
 

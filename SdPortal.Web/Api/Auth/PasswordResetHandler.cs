@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
 using SdPortal.Data.Entities;
+using SdPortal.Web.Hosting;
 
 namespace SdPortal.Web.Api.Auth;
 
@@ -11,7 +12,7 @@ namespace SdPortal.Web.Api.Auth;
 /// carries Identity's single-use token. A reset changes the security stamp, so every other session ends (R21).
 /// </summary>
 internal sealed partial class PasswordResetHandler(
-    UserManager<PortalUser> users, IEmailSender<PortalUser> email, ILogger<PasswordResetHandler> logger)
+    UserManager<PortalUser> users, IEmailSender<PortalUser> email, PublicUrl publicUrl, ILogger<PasswordResetHandler> logger)
 {
     public const string ResetPagePath = "/account/reset-password";
 
@@ -32,8 +33,7 @@ internal sealed partial class PasswordResetHandler(
 
         var token = await users.GeneratePasswordResetTokenAsync(user);
         var code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token));
-        var link = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{ResetPagePath}" +
-                   $"?email={Uri.EscapeDataString(user.Email!)}&code={code}";
+        var link = publicUrl.For($"{ResetPagePath}?email={Uri.EscapeDataString(user.Email!)}&code={code}");
         await email.SendPasswordResetLinkAsync(user, user.Email!, link);
         LogSent(logger, user.Id);
         return TypedResults.Accepted((string?)null);

@@ -5,6 +5,7 @@ using SdPortal.Data.Credits;
 using SdPortal.Data.Entities;
 using SdPortal.Data.Tenancy;
 using SdPortal.Data.Tenants;
+using SdPortal.Web.Hosting;
 
 namespace SdPortal.Web.Api.Auth;
 
@@ -19,6 +20,7 @@ internal sealed class RegistrationHandler(
     ICreditLedger ledger,
     IEmailSender<PortalUser> email,
     LinkGenerator links,
+    PublicUrl publicUrl,
     TimeProvider time)
 {
     public async Task<IResult> RegisterAsync(RegisterRequest request, HttpContext http)
@@ -81,7 +83,7 @@ internal sealed class RegistrationHandler(
         await ledger.GrantAsync(tenant.Id, TenantLimits.FreePlanIncludedCredits, $"signup:{tenant.Id:N}", "Included credits on sign-up", ct);
         await transaction.CommitAsync(ct);
 
-        await AuthEndpoints.SendConfirmationAsync(http, users, email, links, user);
+        await AuthEndpoints.SendConfirmationAsync(users, email, links, publicUrl, user);
         return TypedResults.Created($"/api/v1/tenant", new RegisterResponse(user.Id, tenant.Id, tenant.Slug));
     }
 

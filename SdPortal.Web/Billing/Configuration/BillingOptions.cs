@@ -13,13 +13,6 @@ public sealed class BillingOptions
     /// <summary>One-off credit packs.</summary>
     public IList<CreditPackOptions> Packs { get; } = [];
 
-    /// <summary>
-    /// The portal's public address, used for Checkout's success and cancel pages and the customer portal's return
-    /// link; when empty, the address of the request that started the checkout.
-    /// </summary>
-    [Url]
-    public string? PublicBaseUrl { get; set; }
-
     /// <summary>Processing attempts per stored event before it waits for an operator (or a Stripe redelivery).</summary>
     [Range(1, 50)]
     public int MaxProcessingAttempts { get; set; } = 8;

@@ -10,7 +10,7 @@ internal static class BillingEndpoints
     {
         billing.MapGet(string.Empty, GetAsync);
         billing.MapPost("/checkout", (CheckoutRequest request, CheckoutHandler handler, HttpContext http) => handler.CreateAsync(request, http));
-        billing.MapPost("/portal", (CheckoutHandler handler, HttpContext http) => handler.CreatePortalAsync(http));
+        billing.MapPost("/portal", (CheckoutHandler handler, CancellationToken ct) => handler.CreatePortalAsync(ct));
     }
 
     private static async Task<IResult> GetAsync(BillingSummaryReader summaries, CancellationToken ct) =>

@@ -5,6 +5,7 @@ using SdPortal.Web.Api;
 using SdPortal.Web.Api.Access;
 using SdPortal.Web.Billing.Configuration;
 using SdPortal.Web.Billing.Gateway;
+using SdPortal.Web.Hosting;
 using Stripe;
 
 namespace SdPortal.Web.Billing.Purchases;
@@ -20,18 +21,19 @@ internal sealed class CheckoutHandler(
     IStripeGateway stripe,
     IOptions<BillingOptions> billing,
     IOptions<StripeOptions> stripeOptions,
+    PublicUrl publicUrl,
     ILogger<CheckoutHandler> logger)
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
     public Task<IResult> CreateAsync(CheckoutRequest request, HttpContext http) =>
-        CreateAsync(request, RequestBase(http), http.Request.Headers[IdempotencyHeader].ToString(), http.RequestAborted);
+        CreateAsync(request, http.Request.Headers[IdempotencyHeader].ToString(), http.RequestAborted);
 
     /// <summary>
-    /// Starts a Checkout Session; <paramref name="requestBase"/> is where the portal answers (used unless
-    /// <c>Billing:PublicBaseUrl</c> is set) and <paramref name="clientKey"/> an optional idempotency key of the client's.
+    /// Starts a Checkout Session that returns to the Billing page at the public URL; <paramref name="clientKey"/> is an
+    /// optional idempotency key of the client's.
     /// </summary>
-    public async Task<IResult> CreateAsync(CheckoutRequest request, string requestBase, string clientKey, CancellationToken cancellationToken)
+    public async Task<IResult> CreateAsync(CheckoutRequest request, string clientKey, CancellationToken cancellationToken)
     {
         if (!stripeOptions.Value.CanCallApi)
         {
@@ -55,29 +57,26 @@ internal sealed class CheckoutHandler(
         }
 
         var attempt = clientKey.Length > 0 ? clientKey : Guid.NewGuid().ToString("N");
-        var returnBase = ReturnBase(requestBase);
         return await CallStripeAsync(async ct =>
         {
             var customer = await customers.EnsureAsync(caller.TenantId, caller.UserId, ct);
             var session = await stripe.CreateCheckoutSessionAsync(
                 new NewCheckoutSession(caller.TenantId, customer, kind, request.Key!, priceId!,
-                    $"{returnBase}/billing?checkout=success", $"{returnBase}/billing?checkout=canceled"),
+                    publicUrl.For("/billing?checkout=success"), publicUrl.For("/billing?checkout=canceled")),
                 $"checkout:{caller.TenantId:N}:{attempt}", ct);
             return TypedResults.Ok(new RedirectResponse(session.Url));
         }, cancellationToken);
     }
 
-    public Task<IResult> CreatePortalAsync(HttpContext http) => CreatePortalAsync(RequestBase(http), http.RequestAborted);
-
     /// <summary>Opens Stripe's customer portal for the tenant, returning to the Billing page.</summary>
-    public async Task<IResult> CreatePortalAsync(string requestBase, CancellationToken cancellationToken)
+    public async Task<IResult> CreatePortalAsync(CancellationToken cancellationToken)
     {
         if (!stripeOptions.Value.CanCallApi)
         {
             return NotConfigured();
         }
 
-        var returnUrl = $"{ReturnBase(requestBase)}/billing";
+        var returnUrl = publicUrl.For("/billing");
         return await CallStripeAsync(async ct =>
         {
             var customer = await customers.EnsureAsync(caller.TenantId, caller.UserId, ct);
@@ -122,10 +121,6 @@ internal sealed class CheckoutHandler(
                 detail: "The payment provider did not accept the request; try again in a moment.");
         }
     }
-
-    private static string RequestBase(HttpContext http) => $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
-
-    private string ReturnBase(string requestBase) => (billing.Value.PublicBaseUrl ?? requestBase).TrimEnd('/');
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotConfigured() => TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
         title: "Billing is not configured", detail: "This portal has no Stripe key (Stripe:SecretKey); purchases are disabled.");
