@@ -1,6 +1,7 @@
 using SdPortal.Data;
 using SdPortal.Web.Api;
 using SdPortal.Web.Billing;
+using SdPortal.Web.Errors;
 using SdPortal.Web.Generation;
 using SdPortal.Web.Health;
 using SdPortal.Web.Hosting;
@@ -10,6 +11,7 @@ using SdPortal.Web.Operators;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddPortalErrorHandling();
 var storage = builder.AddPortalData();
 builder.AddPortalDataProtection(storage);
 builder.AddJobStorage(storage);
@@ -23,6 +25,7 @@ builder.AddPortalUi();
 var app = builder.Build();
 
 await app.Services.MigratePortalDatabaseAsync();
+app.UsePortalErrorHandling();
 app.UsePortalIdentity();
 app.MapPortalHealthChecks();
 app.MapPortalApi();

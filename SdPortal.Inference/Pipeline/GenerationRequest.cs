@@ -14,6 +14,15 @@ public sealed record GenerationRequest
     public const int SizeMultiple = 8;
     public const int MaxBatchSize = 8;
 
+    /// <summary>
+    /// The longest prompt or negative prompt, in characters: about a thousand CLIP tokens, far more than chunked text
+    /// encoding gives weight to, and small enough that a job row, a listing and the PNG text stay small.
+    /// </summary>
+    public const int MaxPromptLength = 4000;
+
+    /// <summary>The longest name (scheduler, model) a message quotes back; a longer one is named by its length only.</summary>
+    public const int MaxQuotedNameLength = 64;
+
     /// <summary>The sampler used when a request names none.</summary>
     public const string DefaultScheduler = "Euler a";
 
@@ -74,9 +83,8 @@ public sealed record GenerationRequest
             errors.Add(new("negativePrompt", "must not be null; an empty string means none"));
         }
 
-        // Both prompts are written into PNG text chunks, which cannot hold NUL.
-        CheckNoNul(errors, "prompt", Prompt);
-        CheckNoNul(errors, "negativePrompt", NegativePrompt);
+        CheckPrompt(errors, "prompt", Prompt);
+        CheckPrompt(errors, "negativePrompt", NegativePrompt);
 
         if (Steps is < MinSteps or > MaxSteps)
         {
@@ -90,7 +98,7 @@ public sealed record GenerationRequest
 
         if (Scheduler is null || SchedulerFactory.Canonical(Scheduler) is null)
         {
-            errors.Add(new("scheduler", $"'{Scheduler}' is unknown; valid: {string.Join(", ", SchedulerFactory.Names)}"));
+            errors.Add(new("scheduler", $"{Quote(Scheduler)} is unknown; valid: {string.Join(", ", SchedulerFactory.Names)}"));
         }
 
         var sizeValid = CheckSize(errors, "width", Width) & CheckSize(errors, "height", Height);
@@ -108,11 +116,31 @@ public sealed record GenerationRequest
         return errors;
     }
 
-    private static void CheckNoNul(List<GenerationFieldError> errors, string field, string? value)
+    /// <summary>
+    /// <paramref name="name"/> quoted for a message, or described by its length when it is too long or holds control
+    /// characters: an error never echoes a megabyte, or a forged log line, back to the caller and the logs.
+    /// </summary>
+    public static string Quote(string? name) =>
+        name is null ? "(none)"
+        : name.Length <= MaxQuotedNameLength && !name.Any(char.IsControl) ? $"'{name}'"
+        : $"a name of {name.Length} characters";
+
+    private static void CheckPrompt(List<GenerationFieldError> errors, string field, string? value)
     {
-        if (value?.Contains('\0', StringComparison.Ordinal) == true)
+        if (value is null)
         {
-            errors.Add(new(field, "must not contain NUL characters"));
+            return;
+        }
+
+        if (value.Length > MaxPromptLength)
+        {
+            errors.Add(new(field, $"must have at most {MaxPromptLength} characters, not {value.Length}"));
+        }
+
+        // Prompts are written into PNG text chunks, which cannot hold NUL; tabs and line breaks are ordinary writing.
+        if (value.Any(c => char.IsControl(c) && c is not ('\t' or '\n' or '\r')))
+        {
+            errors.Add(new(field, "must not contain control characters other than tabs and line breaks"));
         }
     }
 

@@ -6,7 +6,9 @@ namespace SdPortal.Inference.Pipeline;
 /// <summary>
 /// The A1111 "parameters" text that image viewers and A1111's PNG Info read back:
 /// <c>{prompt}\nNegative prompt: {neg}\nSteps: N, Sampler: X, CFG scale: G, Seed: S, Size: WxH, Model hash: H</c>.
-/// As in A1111, the negative-prompt line is left out when there is no negative prompt.
+/// As in A1111, the negative-prompt line is left out when there is no negative prompt. Line breaks and other control
+/// characters inside a prompt become spaces, so a prompt cannot forge a line of its own (a second <c>Steps: 999</c>
+/// line that a reader takes for the real one): the text always has the shape above.
 /// </summary>
 internal static class InfoText
 {
@@ -14,15 +16,25 @@ internal static class InfoText
     public static string Format(GenerationRequest request, ulong seed, string sampler, string modelHash)
     {
         var text = new StringBuilder(request.Prompt.Length + request.NegativePrompt.Length + 128);
-        text.Append(request.Prompt).Append('\n');
+        AppendLine(text, request.Prompt).Append('\n');
         if (request.NegativePrompt.Length > 0)
         {
-            text.Append("Negative prompt: ").Append(request.NegativePrompt).Append('\n');
+            AppendLine(text.Append("Negative prompt: "), request.NegativePrompt).Append('\n');
         }
 
         text.Append(CultureInfo.InvariantCulture, $"Steps: {request.Steps}, Sampler: {sampler}, ")
             .Append(CultureInfo.InvariantCulture, $"CFG scale: {request.GuidanceScale}, Seed: {seed}, ")
             .Append(CultureInfo.InvariantCulture, $"Size: {request.Width}x{request.Height}, Model hash: {modelHash}");
         return text.ToString();
+    }
+
+    private static StringBuilder AppendLine(StringBuilder text, string value)
+    {
+        foreach (var c in value)
+        {
+            text.Append(char.IsControl(c) || c is '\u2028' or '\u2029' ? ' ' : c);
+        }
+
+        return text;
     }
 }

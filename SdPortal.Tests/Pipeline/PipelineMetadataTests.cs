@@ -36,6 +36,27 @@ public sealed class PipelineMetadataTests(TinyModelFixture model) : IClassFixtur
     }
 
     [Fact]
+    public async Task Generate_PromptsWithLineBreaks_CannotForgeAParametersLine()
+    {
+        var request = TestRequests.Small(42) with
+        {
+            Prompt = "a cat\r\nSteps: 999, Sampler: Forged, Seed: 1\u2028x",
+            NegativePrompt = "blurry\nSteps: 998\tend",
+        };
+
+        var result = await model.Pipeline.GenerateAsync(request);
+
+        var lines = PngInspection.Text(result.Images[0].Png, "parameters").Split('\n');
+        Assert.Equal(3, lines.Length);
+        Assert.Equal("a cat  Steps: 999, Sampler: Forged, Seed: 1 x", lines[0]);
+        Assert.Equal("Negative prompt: blurry Steps: 998 end", lines[1]);
+        Assert.StartsWith("Steps: 4, Sampler: Euler,", lines[2], StringComparison.Ordinal);
+        // The request itself, JSON-escaped, keeps the prompt exactly as written.
+        using var json = JsonDocument.Parse(PngInspection.Text(result.Images[0].Png, "sdportal-request"));
+        Assert.Equal(request.Prompt, json.RootElement.GetProperty("prompt").GetString());
+    }
+
+    [Fact]
     public async Task Generate_NonLatinPrompt_RoundTripsThroughTheParametersChunk()
     {
         var result = await model.Pipeline.GenerateAsync(TestRequests.Small() with { Prompt = "一只猫 🐱, café" });

@@ -19,6 +19,9 @@ public sealed partial class PortalWebFactory(TestDatabase database, IReadOnlyDic
     /// <summary>Replacements of the portal's services for one test (a slow or failing engine).</summary>
     public Action<IServiceCollection>? TestServices { get; init; }
 
+    /// <summary>The hosting environment; "Development" is what the README's `dotnet run` uses.</summary>
+    public string EnvironmentName { get; init; } = "Testing";
+
     /// <summary>Mail the portal sent, captured instead of logged.</summary>
     public CapturedEmails Emails { get; } = new();
 
@@ -37,7 +40,7 @@ public sealed partial class PortalWebFactory(TestDatabase database, IReadOnlyDic
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(EnvironmentName);
         // As strict as Development, which `dotnet run` uses: a singleton holding a scoped service fails the test host too.
         builder.UseDefaultServiceProvider(o =>
         {

@@ -11,6 +11,14 @@ internal static class ApiProblems
     public static IResult Forbidden(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: detail);
 
+    /// <summary>
+    /// 422: an <c>Idempotency-Key</c> replayed with a different body. The key is echoed only as far as it is printable
+    /// and short (callers choose it; keys here are at most 150 characters).
+    /// </summary>
+    public static IResult KeyReused(string key) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency key reused",
+            detail: $"Idempotency-Key {Inference.Pipeline.GenerationRequest.Quote(key)} was already used for a different request; use a new key for a new request.");
+
     public static IResult Conflict(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail);
 }
@@ -43,6 +51,13 @@ internal sealed class FieldErrors
     }
 
     public IResult ToResult() => TypedResults.ValidationProblem(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+
+    /// <summary>
+    /// A name or a one-line note: <paramref name="min"/> to <paramref name="max"/> characters once trimmed, none of them
+    /// a control character (NUL, line breaks, escapes), which would forge log lines, break CSV exports and PNG text.
+    /// </summary>
+    public static bool IsSingleLine(string? value, int min, int max) =>
+        value?.Trim() is { } trimmed && trimmed.Length >= min && trimmed.Length <= max && !trimmed.Any(char.IsControl);
 
     public static bool IsEmail(string? value) =>
         !string.IsNullOrWhiteSpace(value) && value.Length <= 256

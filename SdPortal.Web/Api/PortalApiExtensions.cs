@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using SdPortal.Web.Api.Access;
 using SdPortal.Web.Api.Admin;
 using SdPortal.Web.Api.ApiKeys;
@@ -11,12 +10,12 @@ namespace SdPortal.Web.Api;
 /// <summary>The REST API under <c>/api/v1</c> and its OpenAPI document at <c>/openapi/v1.json</c>.</summary>
 public static class PortalApiExtensions
 {
-    /// <summary>Adds problem details, the OpenAPI document, string enums in JSON and the per-request caller services.</summary>
+    /// <summary>Adds the OpenAPI document and the per-request caller services (problem details and JSON: <see cref="Errors.ErrorHandlingExtensions"/>).</summary>
     public static IHostApplicationBuilder AddPortalApi(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.AddOpenApi(o => o.AddSchemaTransformer(EnumSchemas.DescribeAsync));
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(
+            o => o.Limits.MaxRequestBodySize = RequestBodyLimits.Default);
         builder.Services.AddScoped<PortalCaller>();
         builder.Services.AddScoped<CallerResolver>();
         builder.Services.AddScoped<RegistrationHandler>();
@@ -32,7 +31,7 @@ public static class PortalApiExtensions
     public static WebApplication MapPortalApi(this WebApplication app)
     {
         app.MapOpenApi();
-        var api = app.MapGroup("/api/v1");
+        var api = app.MapGroup("/api/v1").WithBodyLimit(RequestBodyLimits.Json);
         api.MapAuthEndpoints();
 
         var tenant = api.MapGroup(string.Empty).RequireAuthorization().AddEndpointFilter<TenantMemberFilter>();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SdPortal.Web.Api;
 using SdPortal.Web.Api.Access;
 using SdPortal.Web.Billing.Configuration;
 using SdPortal.Web.Billing.Gateway;
@@ -53,8 +54,8 @@ public static class BillingExtensions
     /// <summary>Maps <c>/api/v1/billing</c> (owners and admins of the caller's tenant) and the anonymous Stripe webhook.</summary>
     public static WebApplication MapBilling(this WebApplication app)
     {
-        var billing = app.MapGroup("/api/v1/billing").WithTags("Billing");
-        billing.MapPost("/stripe/webhook", StripeWebhookEndpoint.HandleAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
+        var billing = app.MapGroup("/api/v1/billing").WithTags("Billing").WithBodyLimit(RequestBodyLimits.Json);
+        billing.MapPost("/stripe/webhook", StripeWebhookEndpoint.HandleAsync).WithBodyLimit(RequestBodyLimits.StripeWebhook).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
         billing.MapGroup(string.Empty).RequireAuthorization()
             .AddEndpointFilter<TenantMemberFilter>().AddEndpointFilter<BillingAdminFilter>()
             .MapBillingEndpoints();

@@ -1,7 +1,7 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using SdPortal.Web.Api;
 using SdPortal.Web.Api.Access;
+using SdPortal.Inference.Pipeline;
 
 namespace SdPortal.Web.Generation;
 
@@ -37,10 +37,29 @@ internal static class GenerationEndpoints
         return TypedResults.File(preview.Png, "image/png");
     }
 
-    private static Ok<CostResponse> Cost(int? width, int? height, int? steps, int? batchSize, GenerationCost cost) =>
-        TypedResults.Ok(new CostResponse(
-            cost.Credits(width ?? 512, height ?? 512, steps ?? 20, batchSize ?? 1),
+    /// <summary>
+    /// The price of a request shape, checked by the engine's own rules for those fields (so no product of huge numbers
+    /// overflows and no price is quoted for a request that would be refused); plan limits are the submission's concern.
+    /// </summary>
+    private static IResult Cost(int? width, int? height, int? steps, int? batchSize, GenerationCost cost)
+    {
+        var defaults = new GenerationRequest { Prompt = "price" };
+        var shape = defaults with
+        {
+            Width = width ?? defaults.Width,
+            Height = height ?? defaults.Height,
+            Steps = steps ?? defaults.Steps,
+            BatchSize = batchSize ?? defaults.BatchSize,
+        };
+        if (shape.Validate() is { Count: > 0 } errors)
+        {
+            return TypedResults.ValidationProblem(errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()));
+        }
+
+        return TypedResults.Ok(new CostResponse(
+            cost.Credits(shape.Width, shape.Height, shape.Steps, shape.BatchSize),
             "batchSize × max(1, ⌈width × height × steps ÷ Generation:PixelStepsPerCredit⌉); the default makes one 512×512 image of 20 steps cost 1 credit"));
+    }
 
     private static async Task<IResult> SubmitAsync(
         SubmitGenerationRequest body,
@@ -61,6 +80,8 @@ internal static class GenerationEndpoints
             case SubmitOutcome.InsufficientCredits(var needed, var balance):
                 return TypedResults.Problem(statusCode: StatusCodes.Status402PaymentRequired, title: "Not enough credits",
                     detail: $"This generation costs {needed} credits; the tenant has {balance}.");
+            case SubmitOutcome.KeyReused(var key, _):
+                return ApiProblems.KeyReused(key);
             case SubmitOutcome.RateLimited(var retryAfter):
                 RetryAfterHeader.Set(http.Response, retryAfter);
                 return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many generations",

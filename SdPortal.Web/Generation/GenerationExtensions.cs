@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using SdPortal.Data;
 using SdPortal.Inference.Engine;
 using SdPortal.Inference.Jobs;
+using SdPortal.Web.Api;
 using SdPortal.Web.Api.Access;
 using SdPortal.Web.Gallery;
 using SdPortal.Web.Operators;
@@ -80,7 +81,7 @@ public static class GenerationExtensions
     /// </summary>
     public static WebApplication MapGenerationApi(this WebApplication app)
     {
-        var tenant = app.MapGroup("/api/v1").RequireAuthorization().AddEndpointFilter<TenantMemberFilter>();
+        var tenant = app.MapGroup("/api/v1").WithBodyLimit(RequestBodyLimits.Json).RequireAuthorization().AddEndpointFilter<TenantMemberFilter>();
         tenant.MapGenerationEndpoints();
         tenant.MapImageEndpoints();
         app.MapHub<GenerationHub>(GenerationHub.Path);

@@ -45,10 +45,12 @@ public sealed partial class GenerationSubmitter(
             });
         }
 
+        var request = ToEngineRequest(body);
+        var model = string.IsNullOrWhiteSpace(body.Model) ? models.DefaultKey : body.Model;
         var reserveKey = idempotencyKey is null ? null : $"submit:{userId:N}:{idempotencyKey}";
         if (reserveKey is not null && await FindAcceptedAsync(reserveKey, ct) is { } earlier)
         {
-            return earlier;
+            return SameRequest(earlier.Job, request, model, body.Seed) ? earlier : new SubmitOutcome.KeyReused(idempotencyKey!, earlier.Job.Id);
         }
 
         if (rateLimiter.TryAcquire(tenantId) is { } retryAfter)
@@ -57,8 +59,6 @@ public sealed partial class GenerationSubmitter(
             return new SubmitOutcome.RateLimited(retryAfter);
         }
 
-        var request = ToEngineRequest(body);
-        var model = string.IsNullOrWhiteSpace(body.Model) ? models.DefaultKey : body.Model;
         var errors = await CheckAsync(request, model, body.Seed, ct);
         if (errors.Count > 0)
         {
@@ -94,8 +94,9 @@ public sealed partial class GenerationSubmitter(
                 // A concurrent submission with the same key won the ledger's unique index: ours is undone, theirs stands.
                 await transaction.RollbackAsync(ct);
                 db.ChangeTracker.Clear();
-                return await FindAcceptedAsync(reserveKey, ct)
-                       ?? throw new InvalidOperationException($"Ledger key '{reserveKey}' is taken but names no job.");
+                var winner = await FindAcceptedAsync(reserveKey, ct)
+                             ?? throw new InvalidOperationException($"Ledger key '{reserveKey}' is taken but names no job.");
+                return SameRequest(winner.Job, request, model, body.Seed) ? winner : new SubmitOutcome.KeyReused(idempotencyKey!, winner.Job.Id);
             }
 
             if (reserved.Outcome == CreditOutcome.InsufficientCredits)
@@ -114,6 +115,9 @@ public sealed partial class GenerationSubmitter(
         return new SubmitOutcome.Accepted(job, spot);
     }
 
+    /// <summary>The largest first seed of a batch of <paramref name="batchSize"/>: image seeds go up to seed + batchSize − 1.</summary>
+    public static long MaxSeed(int batchSize) => long.MaxValue - Math.Clamp(batchSize - 1, 0, GenerationRequest.MaxBatchSize);
+
     /// <summary>The job accepted earlier under <paramref name="reserveKey"/>, if any, with its current queue place.</summary>
     private async Task<SubmitOutcome.Accepted?> FindAcceptedAsync(string reserveKey, CancellationToken ct)
     {
@@ -127,6 +131,13 @@ public sealed partial class GenerationSubmitter(
         LogReplayed(logger, job.Id, job.TenantId);
         return new SubmitOutcome.Accepted(job, board.Find(job.Id) ?? new QueueSpot(0, 0));
     }
+
+    /// <summary>Whether <paramref name="job"/> was accepted for this very request (a retry), not another one under the same key.</summary>
+    private static bool SameRequest(GenerationJob job, GenerationRequest request, string model, long? seed) =>
+        job.Prompt == request.Prompt && job.NegativePrompt == request.NegativePrompt && job.Model == model
+        && job.Scheduler == SchedulerFactory.Canonical(request.Scheduler) && job.Steps == request.Steps
+        && job.GuidanceScale.Equals(request.GuidanceScale) && job.Width == request.Width && job.Height == request.Height
+        && job.Seed == seed && job.BatchSize == request.BatchSize;
 
     private static GenerationRequest ToEngineRequest(SubmitGenerationRequest body)
     {
@@ -159,6 +170,11 @@ public sealed partial class GenerationSubmitter(
         {
             Add("seed", "must not be negative");
         }
+        else if (seed > MaxSeed(request.BatchSize))
+        {
+            // Image k of a batch uses seed + k, and every image's seed must be one this API accepts back.
+            Add("seed", $"must be at most {MaxSeed(request.BatchSize)} for a batch of {request.BatchSize}, so that seed + k fits for each image");
+        }
 
         var limits = await db.TenantLimits.AsNoTracking().SingleAsync(ct);
         if (Math.Max(request.Width, request.Height) > limits.MaxImageSide)
@@ -178,11 +194,11 @@ public sealed partial class GenerationSubmitter(
 
         if (!models.Contains(model))
         {
-            Add("model", $"'{model}' is unknown; available: {string.Join(", ", models.Entries.Select(e => e.Key))}");
+            Add("model", $"{GenerationRequest.Quote(model)} is unknown; available: {string.Join(", ", models.Entries.Select(e => e.Key))}");
         }
         else if (limits.AllowedModels.Count > 0 && !limits.AllowedModels.Contains(model))
         {
-            Add("model", $"'{model}' is not allowed on this plan; allowed: {string.Join(", ", limits.AllowedModels)}");
+            Add("model", $"{GenerationRequest.Quote(model)} is not allowed on this plan; allowed: {string.Join(", ", limits.AllowedModels)}");
         }
         else if (errors.Count == 0 && memory.Check(model, request) is { Refused: true, Field: { } field, Message: { } message })
         {

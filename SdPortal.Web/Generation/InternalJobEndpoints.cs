@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using SdPortal.Inference.Jobs;
 using SdPortal.Inference.Jobs.Remote;
+using SdPortal.Web.Api;
 
 namespace SdPortal.Web.Generation;
 
@@ -19,7 +20,7 @@ internal static class InternalJobEndpoints
         var lease = app.MapGroup(InternalJobApi.LeaseRoute).ExcludeFromDescription();
         lease.MapPost(InternalJobApi.Renew, RenewAsync);
         lease.MapPost(InternalJobApi.Progress, ProgressAsync);
-        lease.MapPost(InternalJobApi.Complete, CompleteAsync);
+        lease.MapPost(InternalJobApi.Complete, CompleteAsync).WithBodyLimit(RequestBodyLimits.HostResults);
         lease.MapPost(InternalJobApi.Fail, FailAsync);
         lease.MapPost(InternalJobApi.Cancelled, CancelledAsync);
         lease.MapPost(InternalJobApi.Abandon, AbandonAsync);

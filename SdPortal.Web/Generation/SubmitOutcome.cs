@@ -14,6 +14,12 @@ public abstract record SubmitOutcome
     /// <summary>The balance does not cover the cost; nothing written.</summary>
     public sealed record InsufficientCredits(long Cost, long Balance) : SubmitOutcome;
 
+    /// <summary>
+    /// The idempotency key already names a job accepted for a different request; nothing written. Answering that job
+    /// instead would hand a retried-but-changed request someone else's result silently.
+    /// </summary>
+    public sealed record KeyReused(string IdempotencyKey, Guid JobId) : SubmitOutcome;
+
     /// <summary>Over the tenant's submissions per minute; nothing written.</summary>
     public sealed record RateLimited(TimeSpan RetryAfter) : SubmitOutcome;
 }

@@ -119,6 +119,9 @@ internal sealed partial class CreateJobSession(
                     return string.Join("; ", general.DefaultIfEmpty("Please correct the marked fields."));
                 case SubmitOutcome.InsufficientCredits(var cost, var balance):
                     return $"This generation costs {cost} credits; the tenant has {balance}.";
+                case SubmitOutcome.KeyReused:
+                    form.RenewKey();
+                    return "This form was already submitted with other values; submit again to start a new generation.";
                 case SubmitOutcome.RateLimited(var retryAfter):
                     return string.Create(CultureInfo.InvariantCulture, $"Too many generations: try again in {Math.Ceiling(retryAfter.TotalSeconds):F0} s.");
                 default:

@@ -21,6 +21,11 @@ public sealed record TenantStatusRequest(TenantStatus? Status);
 /// <summary>Operator actions on any tenant; each change writes an audit entry in the same transaction.</summary>
 internal static class AdminEndpoints
 {
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    /// <summary>The longest <c>Idempotency-Key</c> an operator's credit change accepts.</summary>
+    public const int MaxIdempotencyKeyLength = 150;
+
     public static void MapAdminEndpoints(this RouteGroupBuilder admin)
     {
         admin.WithTags("Operators");
@@ -39,7 +44,7 @@ internal static class AdminEndpoints
             .Require(request.MaxImageSide is >= 64 and <= 4096, "maxImageSide", "Use 64 to 4096.")
             .Require(request.MaxSteps is >= 1 and <= 500, "maxSteps", "Use 1 to 500.")
             .Require(request.MaxBatch is >= 1 and <= 16, "maxBatch", "Use 1 to 16.")
-            .Require(models.Count <= 100 && models.All(m => m is { Length: >= 1 and <= 128 }), "allowedModels", "Up to 100 model keys of 1 to 128 characters.");
+            .Require(models.Count <= 100 && models.All(m => FieldErrors.IsSingleLine(m, 1, 128) && m == m.Trim()), "allowedModels", "Up to 100 model keys of 1 to 128 characters.");
         if (errors.Any)
         {
             return errors.ToResult();
@@ -65,7 +70,7 @@ internal static class AdminEndpoints
         var reason = request.Reason?.Trim();
         var errors = new FieldErrors()
             .Require(request.Amount is not 0 and >= -10_000_000 and <= 10_000_000, "amount", "Use a non-zero amount within ±10,000,000.")
-            .Require(reason is { Length: >= 1 and <= 500 }, "reason", "Say why, in 1 to 500 characters.");
+            .Require(FieldErrors.IsSingleLine(reason, 1, 500), "reason", "Say why, in 1 to 500 characters on one line.");
         if (errors.Any)
         {
             return errors.ToResult();
@@ -76,7 +81,15 @@ internal static class AdminEndpoints
             return ApiProblems.NotFound();
         }
 
-        var key = http.Headers["Idempotency-Key"].FirstOrDefault() is { Length: > 0 and <= 150 } given ? $"admin:{given}" : $"admin:{Guid.NewGuid():N}";
+        // A given key must be usable as given: silently replacing an unusable one with a fresh key would turn every
+        // retry of the request into another grant.
+        var given = http.Headers[IdempotencyHeader].FirstOrDefault();
+        if (given is not null && !(given.Length is >= 1 and <= MaxIdempotencyKeyLength && !given.Any(char.IsControl)))
+        {
+            return new FieldErrors().Require(false, IdempotencyHeader, $"Use 1 to {MaxIdempotencyKeyLength} printable characters.").ToResult();
+        }
+
+        var key = $"admin:{given ?? Guid.NewGuid().ToString("N")}";
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var result = request.Amount > 0
             ? await ledger.GrantAsync(id, request.Amount, key, reason!, ct)
@@ -84,6 +97,12 @@ internal static class AdminEndpoints
         if (result.Outcome == CreditOutcome.InsufficientCredits)
         {
             return ApiProblems.Conflict("The adjustment would take the balance below zero.");
+        }
+
+        if (result.Outcome is CreditOutcome.Conflict
+            || (result.Outcome is CreditOutcome.Replayed && !await SameChangeAsync(db, result, request.Amount, reason!, ct)))
+        {
+            return ApiProblems.KeyReused(given!);
         }
 
         if (result.Outcome == CreditOutcome.Applied)
@@ -96,6 +115,12 @@ internal static class AdminEndpoints
         var balance = await ledger.GetBalanceAsync(id, ct);
         return TypedResults.Ok(new CreditsResponse(result.EntryId, result.Kind, result.Amount, balance, result.Outcome == CreditOutcome.Replayed));
     }
+
+    /// <summary>Whether the entry replayed under the key records this very change (amount and reason), i.e. a retry.</summary>
+    private static async Task<bool> SameChangeAsync(PortalDbContext db, CreditResult replayed, long amount, string reason, CancellationToken ct) =>
+        replayed.Amount == amount
+        && await db.CreditLedger.IgnoreQueryFilters([TenantIsolation.FilterName]).AsNoTracking()
+            .AnyAsync(e => e.Id == replayed.EntryId && e.Reason == reason, ct);
 
     private static async Task<IResult> ChangeStatusAsync(
         Guid id, TenantStatusRequest request, PortalDbContext db, TenantContext tenantContext, PortalCaller caller, TimeProvider time, CancellationToken ct)

@@ -14,11 +14,12 @@ internal sealed class ApiKeyService(PortalDbContext db, PortalCaller caller, Tim
     /// <summary>Creates a key and returns it once; null name errors come back as a message.</summary>
     public async Task<(CreatedApiKey? Key, string? Error)> CreateAsync(string? requestedName, CancellationToken ct)
     {
-        var name = requestedName?.Trim();
-        if (name is not { Length: >= 1 and <= 100 })
+        if (!FieldErrors.IsSingleLine(requestedName, 1, 100))
         {
-            return (null, "Enter a name of 1 to 100 characters.");
+            return (null, "Enter a name of 1 to 100 characters, without control characters.");
         }
+
+        var name = requestedName!.Trim();
 
         var (key, hash) = OpaqueToken.Create(ApiKey.KeyPrefix);
         var apiKey = new ApiKey

@@ -29,8 +29,8 @@ internal sealed class RegistrationHandler(
         var errors = new FieldErrors()
             .Require(FieldErrors.IsEmail(request.Email), "email", "Enter a valid email address.")
             .Require(!string.IsNullOrEmpty(request.Password), "password", "Choose a password.")
-            .Require(request.TenantName?.Trim().Length is >= 2 and <= 100 && slug.Length >= 2, "tenantName",
-                "Enter a tenant name of 2 to 100 characters, with at least two letters or digits.");
+            .Require(FieldErrors.IsSingleLine(request.TenantName, 2, 100) && slug.Length >= 2, "tenantName",
+                "Enter a tenant name of 2 to 100 characters, with at least two letters or digits and no control characters.");
         // The password policy is checked here too, so one answer names every problem (Identity alone would report it
         // only once the other fields pass).
         if (!string.IsNullOrEmpty(request.Password))

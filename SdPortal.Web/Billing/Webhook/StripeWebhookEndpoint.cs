@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.AspNetCore.Http.Features;
 using SdPortal.Web.Billing.Processing;
 
 namespace SdPortal.Web.Billing.Webhook;
@@ -10,9 +9,6 @@ namespace SdPortal.Web.Billing.Webhook;
 /// </summary>
 internal static class StripeWebhookEndpoint
 {
-    /// <summary>Stripe's events are a few KB; anything far larger is not one of them.</summary>
-    private const long MaxBodyBytes = 1024 * 1024;
-
     private const string LogCategory = "SdPortal.Web.Billing.Webhook";
 
     public static async Task<IResult> HandleAsync(
@@ -23,11 +19,6 @@ internal static class StripeWebhookEndpoint
         ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(LogCategory);
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = MaxBodyBytes;
-        }
-
         // Verbatim: the signature covers the exact bytes Stripe sent; re-serialised JSON would not match.
         using var reader = new StreamReader(http.Request.Body, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false);
         var body = await reader.ReadToEndAsync(http.RequestAborted);
