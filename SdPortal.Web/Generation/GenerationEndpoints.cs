@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
+using SdPortal.Inference.Pipeline;
 using SdPortal.Web.Api;
 using SdPortal.Web.Api.Access;
-using SdPortal.Inference.Pipeline;
 
 namespace SdPortal.Web.Generation;
 
