@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
+using SdPortal.Web.Api;
 
 namespace SdPortal.Web.Errors;
 
@@ -43,11 +44,7 @@ public static class ErrorHandlingExtensions
     }
 
     /// <summary>Whether <paramref name="http"/> is answered as an API (problem details) rather than a page.</summary>
-    internal static bool WantsProblemDetails(HttpContext http)
-    {
+    internal static bool WantsProblemDetails(HttpContext http) =>
         // While an exception is handled the request's path is already the Error page's; the feature keeps the original.
-        var path = http.Features.Get<IExceptionHandlerPathFeature>()?.Path is { } original ? new PathString(original) : http.Request.Path;
-        return path.StartsWithSegments("/api") || path.StartsWithSegments("/internal")
-               || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/openapi");
-    }
+        MachinePaths.Contains(http.Features.Get<IExceptionHandlerPathFeature>()?.Path is { } original ? new PathString(original) : http.Request.Path);
 }

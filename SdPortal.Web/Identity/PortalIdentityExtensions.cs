@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using SdPortal.Data;
 using SdPortal.Data.Entities;
+using SdPortal.Web.Api;
 using SdPortal.Web.Hosting;
 
 namespace SdPortal.Web.Identity;
@@ -101,7 +102,7 @@ public static class PortalIdentityExtensions
 
     private static Task AnswerApiOrRedirect(RedirectContext<CookieAuthenticationOptions> ctx, int apiStatus)
     {
-        if (IsApi(ctx.HttpContext))
+        if (MachinePaths.Contains(ctx.HttpContext.Request.Path))
         {
             ctx.Response.StatusCode = apiStatus;
         }
