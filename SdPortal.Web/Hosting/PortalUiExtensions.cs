@@ -35,7 +35,6 @@ public static class PortalUiExtensions
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
-            app.UseHsts();
         }
 
         // API errors stay problem details (UsePortalIdentity) and the dashboard keeps its raw 401/403; only pages get
