@@ -41,6 +41,10 @@ public sealed class TrustedProxyOptions : IValidatableObject
             return new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
         }
 
-        return IPNetwork.TryParse(text, out var network) ? network : null;
+        // A network with host bits set (10.0.0.1/8) is refused rather than widened silently: it is more often a proxy's
+        // address with a stray mask than a wish to trust the whole /8.
+        return IPNetwork.TryParse(text, out var network) && IPAddress.TryParse(text!.Split('/')[0], out var written) && written.Equals(network.BaseAddress)
+            ? network
+            : null;
     }
 }
