@@ -49,7 +49,8 @@ public sealed partial class CrossOriginGuard(RequestDelegate next, IOptions<Brow
             return false;
         }
 
-        // The portal's own origin as this request reached it; behind a proxy that rewrites it, list the public one.
+        // The portal's own origin as this request reached it (a browser cannot forge Host to match a foreign Origin), then
+        // the public origin and the listed ones.
         var own = ParseOrigin($"{request.Scheme}://{request.Host.Value}");
         return (own is not null && SameOrigin(parsed, own)) || _allowed.Any(allowed => SameOrigin(parsed, allowed));
     }
