@@ -25,6 +25,7 @@ builder.AddPortalUi();
 var app = builder.Build();
 
 await app.Services.MigratePortalDatabaseAsync();
+app.UsePortalEdge();
 app.UsePortalErrorHandling();
 app.UsePortalIdentity();
 app.MapPortalHealthChecks();

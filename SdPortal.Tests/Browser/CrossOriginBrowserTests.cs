@@ -56,6 +56,24 @@ public sealed partial class CrossOriginBrowserTests(BrowserFixture browser, ITes
     }
 
     [Fact]
+    public async Task CircuitEndpoint_ServesThePublicOrigin_WithoutListingIt()
+    {
+        // Behind a TLS-terminating proxy the browser's Origin is the public https one, whatever the request looks like here.
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var portal = new PortalWebFactory(database, new Dictionary<string, string?> { ["Portal:PublicBaseUrl"] = "http://portal.example:8080/app" });
+        portal.StartOnKestrel();
+        using var http = new HttpClient();
+        var negotiate = portal.Url("/_blazor/negotiate?negotiateVersion=1");
+
+        var publicOrigin = await NegotiateAsync(http, negotiate, "http://portal.example:8080");
+        var otherPort = await NegotiateAsync(http, negotiate, "http://portal.example");
+        var foreign = await NegotiateAsync(http, negotiate, ForeignOrigin);
+
+        output.WriteLine($"/_blazor/negotiate from the public origin: HTTP {(int)publicOrigin}; same host, other port: HTTP {(int)otherPort}; {ForeignOrigin}: HTTP {(int)foreign}");
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden), (publicOrigin, otherPort, foreign));
+    }
+
+    [Fact]
     public async Task GenerationHub_RefusesAForeignOrigin_AndServesItsOwnOriginAndTokenClients()
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);

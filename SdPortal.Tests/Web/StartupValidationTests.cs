@@ -54,4 +54,35 @@ public sealed class StartupValidationTests
 
         Assert.Contains("Portal:PublicBaseUrl", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("proxy.internal")]
+    [InlineData("10.0.0.1/8")]
+    [InlineData("10.0.0.0/33")]
+    [InlineData("")]
+    public async Task Boot_WhenATrustedProxyIsNeitherAnAddressNorANetwork_FailsNamingTheSetting(string value)
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var portal = new PortalWebFactory(database, new Dictionary<string, string?> { ["Portal:TrustedProxies:0"] = value });
+
+        var error = Assert.Throws<OptionsValidationException>(() => portal.CreateClient());
+
+        Assert.Contains("Portal:TrustedProxies", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{value}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("10.0.0.5")]
+    [InlineData("10.0.0.0/8")]
+    [InlineData("fd00::/8")]
+    [InlineData("::1")]
+    public async Task Boot_WithATrustedProxyAddressOrNetwork_Starts(string value)
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var portal = new PortalWebFactory(database, new Dictionary<string, string?> { ["Portal:TrustedProxies:0"] = value });
+
+        using var client = portal.CreateClient();
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync(new Uri("/account/login", UriKind.Relative))).StatusCode);
+    }
 }

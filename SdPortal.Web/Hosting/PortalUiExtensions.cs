@@ -32,10 +32,7 @@ public static class PortalUiExtensions
     /// <summary>Maps the error handling, static assets and the component endpoints.</summary>
     public static WebApplication UsePortalUi(this WebApplication app)
     {
-        if (!app.Environment.IsDevelopment())
-        {
-            app.UseHsts();
-        }
+        // Errors: UsePortalErrorHandling (first in the pipeline); HSTS: SecurityHeaders, by the public URL.
 
         // API errors stay problem details (UsePortalIdentity) and the dashboard keeps its raw 401/403; only pages get
         // the not-found page, and only for a 404: re-executing another bodiless status as the (POST) request it was

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SdPortal.Web.Hosting;
 
 namespace SdPortal.Web.Identity;
 
@@ -7,9 +8,11 @@ namespace SdPortal.Web.Identity;
 /// SignalR checks no Origin of its own and CORS does not cover WebSockets, so without this any site could open a
 /// circuit that carries the visitor's sign-in cookie (cross-site WebSocket hijacking). See ADR-014.
 /// </summary>
-public sealed partial class CrossOriginGuard(RequestDelegate next, IOptions<BrowserOriginOptions> options, ILogger<CrossOriginGuard> logger)
+public sealed partial class CrossOriginGuard(RequestDelegate next, IOptions<BrowserOriginOptions> options, PublicUrl publicUrl, ILogger<CrossOriginGuard> logger)
 {
-    private readonly Uri[] _allowed = [.. options.Value.AllowedOrigins.Select(o => ParseOrigin(o)!)];
+    // The public origin is always the portal's own: behind a TLS-terminating proxy the request may still read http (no
+    // proxy listed) while the browser's Origin says https, and no one need repeat it in Portal:AllowedOrigins.
+    private readonly Uri[] _allowed = [ParseOrigin(publicUrl.Origin)!, .. options.Value.AllowedOrigins.Select(o => ParseOrigin(o)!)];
 
     public async Task InvokeAsync(HttpContext http)
     {
@@ -46,7 +49,8 @@ public sealed partial class CrossOriginGuard(RequestDelegate next, IOptions<Brow
             return false;
         }
 
-        // The portal's own origin as this request reached it; behind a proxy that rewrites it, list the public one.
+        // The portal's own origin as this request reached it (a browser cannot forge Host to match a foreign Origin), then
+        // the public origin and the listed ones.
         var own = ParseOrigin($"{request.Scheme}://{request.Host.Value}");
         return (own is not null && SameOrigin(parsed, own)) || _allowed.Any(allowed => SameOrigin(parsed, allowed));
     }

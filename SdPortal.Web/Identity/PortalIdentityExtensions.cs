@@ -22,6 +22,7 @@ public static class PortalIdentityExtensions
         builder.Services.AddOptions<PublicUrlOptions>().BindConfiguration(PortalOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<PublicUrlOptions>, PublicUrlOptions>();
         builder.Services.AddSingleton<PublicUrl>();
+        builder.AddPortalEdge();
         builder.Services.AddOptions<BrowserOriginOptions>().BindConfiguration(BrowserOriginOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
 
@@ -72,24 +73,31 @@ public static class PortalIdentityExtensions
             };
         });
         builder.Services.AddAuthorization();
+        builder.Services.AddAntiforgery(o => o.HeaderName = ApiAntiforgeryGuard.HeaderName);
+        builder.Services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, SecureCookies>();
+        builder.Services.AddSingleton<IPostConfigureOptions<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>, SecureCookies>();
 
         builder.Services.AddSingleton<SignInAttemptLimiter>();
         return builder;
     }
 
-    /// <summary>The cross-origin guard of the realtime endpoints, problem details for bodiless API errors, then authentication and authorization.</summary>
+    /// <summary>
+    /// The cross-origin guard of the realtime endpoints, problem details for bodiless API errors, then authentication,
+    /// the API's antiforgery rule for cookie callers, and authorization (the edge runs before: Program.cs).
+    /// </summary>
     public static WebApplication UsePortalIdentity(this WebApplication app)
     {
         app.UseMiddleware<CrossOriginGuard>();
         app.UseWhen(IsApi, api => api.UseStatusCodePages());
         app.UseAuthentication();
+        app.UseMiddleware<ApiAntiforgeryGuard>();
         app.UseAuthorization();
         return app;
     }
 
     internal static bool IsApi(HttpContext http) => http.Request.Path.StartsWithSegments("/api");
 
-    private static string SelectScheme(HttpContext http)
+    internal static string SelectScheme(HttpContext http)
     {
         if (ApiKeyAuthenticationHandler.ReadKey(http.Request) is not null)
         {
