@@ -1,14 +1,16 @@
 using Microsoft.EntityFrameworkCore;
 using SdPortal.Data;
+using SdPortal.Web.Api.Access;
 
 namespace SdPortal.Web.Api.Tenants;
 
 /// <summary>
 /// The scope's tenant's usage over a window, for the REST API and the usage page alike: ledger totals per kind, jobs
 /// and reserved credits per user, and the balance at the end of each day (the ledger's amounts sum to the balance, so
-/// the series is exact, not sampled).
+/// the series is exact, not sampled). The tenant's totals are every member's to see (they see its credits anyway); the
+/// per-user rows of other members — their emails and activity — only an admin's.
 /// </summary>
-public sealed class TenantUsageReader(PortalDbContext db)
+public sealed class TenantUsageReader(PortalDbContext db, PortalCaller caller)
 {
     /// <summary>The longest window one request may ask for: a year of daily points.</summary>
     public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(366);
@@ -29,7 +31,9 @@ public sealed class TenantUsageReader(PortalDbContext db)
             .Select(d => new DailyBalance(DateOnly.FromDateTime(d.Day), d.Net, balance += d.Net))
             .ToList();
 
-        var jobs = await db.GenerationJobs.Where(j => j.CreatedAtUtc >= startUtc && j.CreatedAtUtc < endUtc)
+        var seeAll = caller.IsAdmin;
+        var me = caller.UserId;
+        var jobs = await db.GenerationJobs.Where(j => j.CreatedAtUtc >= startUtc && j.CreatedAtUtc < endUtc && (seeAll || j.UserId == me))
             .GroupBy(j => j.UserId)
             .Select(g => new { UserId = g.Key, Jobs = g.Count(), Credits = g.Sum(j => j.ReservedCredits) })
             .ToListAsync(ct);
