@@ -19,8 +19,6 @@ public sealed class HubConnections
 
     public void Remove(string connectionId) => _connections.TryRemove(connectionId, out _);
 
-    public int Count => _connections.Count;
-
     /// <summary>Every connection of this node (the periodic re-check).</summary>
     public IReadOnlyList<HubWatcher> All() => [.. _connections.Values];
 
