@@ -119,13 +119,15 @@ public sealed class HubReauthorizationTests(ITestOutputHelper output)
         var (memberId, member) = await portal.AddMemberAsync(owner, "member@stamped.test");
         var job = await FinishedJobAsync(member);
         await using var open = await portal.ConnectHubAsync(member, HttpTransportType.WebSockets);
+        // One call that succeeds: the server has run its connect-time check, so the refusal below is the per-call one.
+        await open.InvokeAsync(nameof(GenerationHub.SubscribeToJob), job);
 
         // Behind the interceptor's back, so that only the per-call check can catch the open connection.
         await portal.WithContextAsync(tenant.TenantId, db =>
             db.Users.Where(u => u.Id == memberId).ExecuteUpdateAsync(u => u.SetProperty(x => x.SecurityStamp, Guid.NewGuid().ToString("N"))));
 
         var connect = await Assert.ThrowsAsync<HttpRequestException>(async () => await (await portal.ConnectHubAsync(member)).DisposeAsync());
-        var call = await Assert.ThrowsAnyAsync<Exception>(() => open.InvokeAsync(nameof(GenerationHub.SubscribeToJob), job));
+        var call = await Assert.ThrowsAnyAsync<Exception>(() => open.InvokeAsync(nameof(GenerationHub.UnsubscribeFromJob), job));
         await HubRecorder.EventuallyAsync(() => open.State == HubConnectionState.Disconnected, "the open connection is aborted");
         var rest = await member.GetAsync(U($"/api/v1/generations/{job}"));
         output.WriteLine($"R29 [{provider}] old stamp: negotiate {(int?)connect.StatusCode}; open connection's next call {call.GetType().Name} ({call.Message}), then {open.State}; " +
