@@ -106,16 +106,26 @@ public sealed partial class PortalWebFactory
 
     public Task<int> JobCountAsync(Guid tenantId) => WithContextAsync(tenantId, db => db.GenerationJobs.CountAsync());
 
-    /// <summary>A started hub connection authenticated as <paramref name="client"/>'s bearer token (long polling over the test server).</summary>
-    public async Task<HubConnection> ConnectHubAsync(HttpClient client)
+    /// <summary>
+    /// A started hub connection authenticated as <paramref name="client"/>'s bearer token over the test server: long
+    /// polling by default; WebSockets where a test must see what the server does to an open connection, since every
+    /// long poll is a new request that passes authorisation again on its own.
+    /// </summary>
+    public async Task<HubConnection> ConnectHubAsync(HttpClient client, HttpTransportType transport = HttpTransportType.LongPolling)
     {
         var token = client.DefaultRequestHeaders.Authorization!.Parameter!;
         var hub = new HubConnectionBuilder()
             .WithUrl(new Uri(Server.BaseAddress, "/hubs/generations"), o =>
             {
                 o.HttpMessageHandlerFactory = _ => Server.CreateHandler();
-                o.Transports = HttpTransportType.LongPolling;
+                o.Transports = transport;
                 o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                o.WebSocketFactory = async (context, ct) =>
+                {
+                    var socket = Server.CreateWebSocketClient();
+                    socket.ConfigureRequest = r => r.Headers.Authorization = $"Bearer {token}";
+                    return await socket.ConnectAsync(context.Uri, ct);
+                };
             })
             .Build();
         await hub.StartAsync();

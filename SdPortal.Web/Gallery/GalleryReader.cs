@@ -60,12 +60,13 @@ public sealed class GalleryReader(PortalDbContext db, ModelCatalog models)
     /// <summary>The tenant's images (the query filter) with their jobs and owners; only the user's own unless <paramref name="wholeTenant"/>.</summary>
     private IQueryable<Row> Visible(Guid userId, bool wholeTenant)
     {
+        // A member's gallery is their own even when they ask for the whole tenant: ListAsync refuses that ask from members.
         var rows = from image in db.GeneratedImages.AsNoTracking()
-                   join job in db.GenerationJobs.AsNoTracking() on image.JobId equals job.Id
+                   join job in db.GenerationJobs.AsNoTracking().VisibleTo(userId, wholeTenant) on image.JobId equals job.Id
                    join user in db.Users.AsNoTracking() on job.UserId equals user.Id into owners
                    from owner in owners.DefaultIfEmpty()
                    select new Row { Image = image, Job = job, OwnerEmail = owner == null ? null : owner.Email };
-        return wholeTenant ? rows : rows.Where(r => r.Job.UserId == userId);
+        return rows;
     }
 
     private GalleryItem ToItem(Row r) => new(

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using SdPortal.Data;
 using SdPortal.Data.Images;
+using SdPortal.Web.Generation;
 
 namespace SdPortal.Web.Gallery;
 
@@ -14,9 +15,8 @@ public sealed partial class ImageDeleter(PortalDbContext db, IImageStore store, 
     /// <summary>True when the image was deleted; false when the caller may not see it (or it is already gone).</summary>
     public async Task<bool> DeleteAsync(Guid imageId, Guid userId, bool isAdmin, CancellationToken ct)
     {
-        var image = await db.GeneratedImages
-            .Where(i => i.Id == imageId && (isAdmin || db.GenerationJobs.Any(j => j.Id == i.JobId && j.UserId == userId)))
-            .SingleOrDefaultAsync(ct);
+        var image = await db.GeneratedImages.OfJobs(db.GenerationJobs.VisibleTo(userId, isAdmin))
+            .SingleOrDefaultAsync(i => i.Id == imageId, ct);
         if (image is null)
         {
             return false;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.SignalR;
 using SdPortal.Data;
 using SdPortal.Inference.Engine;
 using SdPortal.Inference.Jobs;
@@ -42,7 +43,7 @@ public static class GenerationExtensions
         builder.Services.AddSingleton<JobLifecycle>();
         builder.Services.AddSingleton<JobSettlement>();
         builder.Services.AddSingleton<JobRecovery>();
-        builder.Services.AddSingleton<HubAccess>();
+        builder.AddHubAuthorization();
         builder.Services.AddSingleton<WorkerPool>();
         builder.Services.AddScoped<PoolOverviewReader>();
         builder.Services.AddSingleton<IJobGateway, PortalJobGateway>();
@@ -56,7 +57,7 @@ public static class GenerationExtensions
         builder.Services.AddScoped<GalleryReader>();
         builder.Services.AddScoped<ImageDeleter>();
 
-        var signalR = builder.Services.AddSignalR();
+        var signalR = builder.Services.AddSignalR().AddHubOptions<GenerationHub>(o => o.AddFilter<HubCallerFilter>());
         if (builder.Configuration.GetConnectionString(RedisConnectionStringName) is { Length: > 0 } redis)
         {
             signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("sdportal"));
@@ -84,7 +85,7 @@ public static class GenerationExtensions
         var tenant = app.MapGroup("/api/v1").WithBodyLimit(RequestBodyLimits.Json).RequireAuthorization().AddEndpointFilter<TenantMemberFilter>();
         tenant.MapGenerationEndpoints();
         tenant.MapImageEndpoints();
-        app.MapHub<GenerationHub>(GenerationHub.Path);
+        app.MapHub<GenerationHub>(GenerationHub.Path).RequireAuthorization(HubSignInRequirement.PolicyName);
         app.MapInternalJobEndpoints();
         return app;
     }

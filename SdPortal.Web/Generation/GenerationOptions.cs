@@ -57,6 +57,15 @@ public sealed class GenerationOptions
     [Range(1, 20, ErrorMessage = "Generation:MaxAttempts must be within 1…20.")]
     public int MaxAttempts { get; set; } = 3;
 
+    /// <summary>
+    /// How often each web node re-checks every hub connection it holds against the current users, memberships, roles
+    /// and tenants (<see cref="HubReauthorizer"/>): the longest a change made on another node, or straight in the
+    /// database, keeps feeding a connection events it may no longer see. Changes made through this node apply at once.
+    /// Each pass costs about two indexed queries per connection.
+    /// </summary>
+    [Range(1, 3600, ErrorMessage = "Generation:HubReauthorizeSeconds must be within 1…3600.")]
+    public int HubReauthorizeSeconds { get; set; } = 15;
+
     /// <summary>The lease terms a worker receives with its ticket.</summary>
     public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
 }

@@ -15,9 +15,9 @@ public sealed class GenerationReader(PortalDbContext db, LiveProgress live, Queu
 
     public static GenerationImageResponse ToResponse(GeneratedImage i) => new(i.Id, ImageUrl(i.Id), i.Seed, i.Width, i.Height);
 
-    /// <summary>The job if the caller may see it: their own, or any of the tenant's as an admin.</summary>
+    /// <summary>The job if the caller may see it (<see cref="JobVisibility"/>): their own, or any of the tenant's as an admin.</summary>
     public Task<GenerationJob?> FindAsync(Guid jobId, Guid userId, bool isAdmin, CancellationToken ct) =>
-        db.GenerationJobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == jobId && (isAdmin || j.UserId == userId), ct);
+        db.GenerationJobs.AsNoTracking().VisibleTo(userId, isAdmin).SingleOrDefaultAsync(j => j.Id == jobId, ct);
 
     /// <summary>The user's newest job that has not ended, if any: what a reloaded Create page shows again.</summary>
     public Task<GenerationJob?> FindInFlightAsync(Guid userId, CancellationToken ct) =>
@@ -34,7 +34,8 @@ public sealed class GenerationReader(PortalDbContext db, LiveProgress live, Queu
     /// <summary>The caller's jobs, newest first; the cursor is the last id of the previous page (ids grow with time).</summary>
     public async Task<GenerationPage> PageAsync(Guid userId, Guid? cursor, CancellationToken ct)
     {
-        var query = db.GenerationJobs.AsNoTracking().Where(j => j.UserId == userId);
+        // The history is the caller's own jobs for everyone, admins included: a narrowing of JobVisibility, not a second rule.
+        var query = db.GenerationJobs.AsNoTracking().VisibleTo(userId, seesWholeTenant: false);
         if (cursor is { } after)
         {
             query = query.Where(j => j.Id.CompareTo(after) < 0);

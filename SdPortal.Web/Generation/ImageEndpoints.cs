@@ -10,7 +10,7 @@ namespace SdPortal.Web.Generation;
 
 /// <summary>
 /// <c>/api/v1/images</c>: the gallery (list with filters, delete) and <c>GET /api/v1/images/{id}</c>, a generated PNG
-/// of the caller's tenant. Images never change, so the PNG is cacheable for a year by the caller only (private,
+/// of a job the caller sees. Images never change, so the PNG is cacheable for a year by the caller only (private,
 /// immutable) with the content hash as ETag.
 /// </summary>
 internal static class ImageEndpoints
@@ -54,9 +54,10 @@ internal static class ImageEndpoints
         _ => value,
     };
 
-    private static async Task<IResult> GetAsync(Guid id, PortalDbContext db, IImageStore store, HttpContext http, CancellationToken ct)
+    /// <summary>The PNG if its job is visible to the caller (<see cref="JobVisibility"/>); another member's image is 404 for a member.</summary>
+    private static async Task<IResult> GetAsync(Guid id, PortalDbContext db, IImageStore store, PortalCaller caller, HttpContext http, CancellationToken ct)
     {
-        var image = await db.GeneratedImages.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, ct);
+        var image = await db.GeneratedImages.AsNoTracking().OfJobs(db.GenerationJobs.VisibleTo(caller)).SingleOrDefaultAsync(i => i.Id == id, ct);
         if (image is null)
         {
             return ApiProblems.NotFound();

@@ -11,8 +11,9 @@ public interface IJobEvent
 
 /// <summary>
 /// The in-process twin of the hub (ADR-009): <see cref="GenerationEvents"/> publishes every job event here as well,
-/// and a circuit that owns a job subscribes to it without a SignalR connection to its own server. Subscribing checks
-/// nothing: callers check ownership first (<see cref="HubAccess"/>), as the hub does on join.
+/// and a circuit that may see a job subscribes to it without a SignalR connection to its own server. Subscribing checks
+/// nothing: callers check visibility first (<see cref="JobVisibility"/>, through the circuit's member check), as the
+/// hub does on join, and stop when a later check fails.
 /// </summary>
 public sealed partial class JobEventFeed(ILogger<JobEventFeed> logger)
 {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
 using SdPortal.Data;
 using SdPortal.Web.Generation;
@@ -8,16 +7,15 @@ namespace SdPortal.Web.Ui;
 
 /// <summary>
 /// The Create page's state and logic (ADR-009): the form, one submission at a time, and the job it follows — live
-/// through <see cref="JobEventFeed"/> (after the hub's ownership check) and from the database every
-/// <see cref="RefreshInterval"/>, because the job may report to another web node. A reload rebuilds the user's
-/// in-flight job from the server. Every server call runs through <see cref="TenantOperations"/>.
+/// through <see cref="JobEventFeed"/> (once the job is visible to the user, <see cref="JobVisibility"/>) and from the
+/// database every <see cref="RefreshInterval"/>, because the job may report to another web node. A reload rebuilds the
+/// user's in-flight job from the server. Every server call runs through <see cref="TenantOperations"/>, so a read that
+/// finds the user may no longer act, or the job no longer visible, also ends the live feed (R29 for circuits).
 /// </summary>
 internal sealed partial class CreateJobSession(
     TenantOperations operations,
     JobEventFeed feed,
     LivePreviews previews,
-    HubAccess access,
-    AuthenticationStateProvider authentication,
     TimeProvider time,
     ILogger<CreateJobSession> logger) : IDisposable
 {
@@ -199,8 +197,15 @@ internal sealed partial class CreateJobSession(
             _balanceReadFor = current.Id;
         }
 
-        if (fresh is null || Job?.Id != current.Id)
+        if (Job?.Id != current.Id)
         {
+            return;
+        }
+
+        if (fresh is null)
+        {
+            // No longer visible (the membership or the role changed): stop following it, events included.
+            StopWatching();
             return;
         }
 
@@ -244,8 +249,10 @@ internal sealed partial class CreateJobSession(
     private async Task WatchAsync(Guid jobId)
     {
         StopWatching();
-        var user = (await authentication.GetAuthenticationStateAsync()).User;
-        if (await access.CanWatchJobAsync(user, jobId, _lifetime.Token))
+        // The same member check and visibility rule as GET /api/v1/generations/{id} and the hub's join.
+        var visible = await operations.RunAsync(async (services, caller) =>
+            await services.GetRequiredService<GenerationReader>().FindAsync(jobId, caller.UserId, caller.IsAdmin, _lifetime.Token) is not null);
+        if (visible)
         {
             _subscription = feed.Subscribe(jobId, OnEvent);
         }
@@ -267,7 +274,17 @@ internal sealed partial class CreateJobSession(
                 await Task.Delay(RefreshInterval, time, ct);
                 await Dispatch(async () =>
                 {
-                    await RefreshAsync();
+                    try
+                    {
+                        await RefreshAsync();
+                    }
+                    catch (PortalAccessException)
+                    {
+                        // The user may no longer act (disabled, removed, tenant suspended): live events stop too.
+                        StopWatching();
+                        throw;
+                    }
+
                     Changed?.Invoke();
                 });
             }

@@ -72,6 +72,21 @@ internal sealed class CallerResolver(
         return CallerCheck.Allowed;
     }
 
+    /// <summary>
+    /// The member check for exactly <paramref name="tenantId"/> (the hub's subscriptions and their re-checks): the same
+    /// rules as <see cref="CheckMemberAsync"/>, and an API key pinned to another tenant is <see cref="CallerCheck.NoSuchTenant"/>
+    /// rather than its own tenant. Sets the scope's tenant and <see cref="PortalCaller"/> when allowed.
+    /// </summary>
+    public async Task<CallerCheck> CheckMemberOfAsync(ClaimsPrincipal principal, Guid tenantId, CancellationToken cancellationToken)
+    {
+        var check = await CheckMemberAsync(principal, tenantId.ToString(), cancellationToken);
+        return check == CallerCheck.Allowed && caller.TenantId != tenantId ? CallerCheck.NoSuchTenant : check;
+    }
+
+    /// <summary>Whether the principal is still a valid sign-in: the user exists, is not disabled and has the token's stamp.</summary>
+    public async Task<bool> IsActiveUserAsync(ClaimsPrincipal principal, CancellationToken cancellationToken) =>
+        await FindActiveUserAsync(principal, cancellationToken) is not null;
+
     public async Task<IResult?> ResolveOperatorAsync(HttpContext http)
     {
         return await CheckOperatorAsync(http.User, http.RequestAborted) switch
