@@ -6,6 +6,7 @@ using SdPortal.Web.Health;
 using SdPortal.Web.Hosting;
 using SdPortal.Web.Identity;
 using SdPortal.Web.Jobs;
+using SdPortal.Web.Mail;
 using SdPortal.Web.Operators;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -14,6 +15,7 @@ var storage = builder.AddPortalData();
 builder.AddPortalDataProtection(storage);
 builder.AddJobStorage(storage);
 builder.AddPortalIdentity();
+builder.AddPortalMail();
 builder.AddPortalApi();
 builder.AddBilling();
 builder.AddGenerationJobs(storage);

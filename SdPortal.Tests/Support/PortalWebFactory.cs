@@ -1,11 +1,9 @@
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SdPortal.Data;
-using SdPortal.Data.Entities;
 using SdPortal.Data.Tenancy;
 
 namespace SdPortal.Tests.Support;
@@ -19,8 +17,13 @@ public sealed partial class PortalWebFactory(TestDatabase database, IReadOnlyDic
     /// <summary>Replacements of the portal's services for one test (a slow or failing engine).</summary>
     public Action<IServiceCollection>? TestServices { get; init; }
 
-    /// <summary>Mail the portal sent, captured instead of logged.</summary>
-    public CapturedEmails Emails { get; } = new();
+    private TestSmtpServer? _mail;
+
+    /// <summary>False: the SMTP server's port is reserved but nothing listens until the test calls <see cref="TestSmtpServer.ListenAsync"/>.</summary>
+    public bool StartMailServer { get; init; } = true;
+
+    /// <summary>The SMTP server the portal mails to (<c>Email:Delivery</c> Smtp); what a user would find in their inbox.</summary>
+    public TestSmtpServer Mail => _mail ??= StartMailServer ? TestSmtpServer.StartAsync().GetAwaiter().GetResult() : TestSmtpServer.Reserve();
 
     /// <summary>Runs <paramref name="action"/> with a context acting for <paramref name="tenantId"/> (or none).</summary>
     public async Task<T> WithContextAsync<T>(Guid? tenantId, Func<PortalDbContext, Task<T>> action)
@@ -35,6 +38,15 @@ public sealed partial class PortalWebFactory(TestDatabase database, IReadOnlyDic
         return await action(context);
     }
 
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_mail is not null)
+        {
+            await _mail.DisposeAsync();
+        }
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -47,12 +59,8 @@ public sealed partial class PortalWebFactory(TestDatabase database, IReadOnlyDic
         // Outside Development, package assets (_content/MudBlazor, _framework) come from the build's static web assets manifest.
         builder.UseStaticWebAssets();
         builder.ConfigureServices(services => services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5)));
-        builder.ConfigureTestServices(services =>
-        {
-            services.AddSingleton<IEmailSender<PortalUser>>(Emails);
-            TestServices?.Invoke(services);
-        });
-        foreach (var (key, value) in database.Settings.Concat(extraSettings ?? new Dictionary<string, string?>()))
+        builder.ConfigureTestServices(services => TestServices?.Invoke(services));
+        foreach (var (key, value) in database.Settings.Concat(Mail.PortalSettings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Concat(extraSettings ?? new Dictionary<string, string?>()))
         {
             builder.UseSetting(key, value);
         }
