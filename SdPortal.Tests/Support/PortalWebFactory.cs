@@ -60,7 +60,14 @@ public sealed partial class PortalWebFactory(TestDatabase database, IReadOnlyDic
         builder.UseStaticWebAssets();
         builder.ConfigureServices(services => services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5)));
         builder.ConfigureTestServices(services => TestServices?.Invoke(services));
-        foreach (var (key, value) in database.Settings.Concat(Mail.PortalSettings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Concat(extraSettings ?? new Dictionary<string, string?>()))
+        // Tests register many tenants from one (test server) address; the sign-up limit has tests of its own that lower it.
+        var defaults = new Dictionary<string, string?> { ["Auth:RegistrationsPerWindow"] = "10000" };
+        foreach (var (key, value) in Mail.PortalSettings)
+        {
+            defaults[key] = value;
+        }
+
+        foreach (var (key, value) in database.Settings.Concat(defaults).Concat(extraSettings ?? new Dictionary<string, string?>()))
         {
             builder.UseSetting(key, value);
         }
