@@ -86,6 +86,27 @@ public sealed class MailDeliveryTests(ITestOutputHelper output)
         Assert.DoesNotContain(logs.Lines, l => l.Message.Contains("/account/confirm-email", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task LogDelivery_OutsideDevelopment_WarnsAtStart_AndWritesTheLinkToTheLogInsteadOfMailing()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var logs = new CapturedLogs();
+        await using var portal = new PortalWebFactory(database, new Dictionary<string, string?> { ["Email:Delivery"] = "Log" })
+        {
+            TestServices = s => s.AddSingleton<ILoggerProvider>(logs),
+        };
+
+        var registered = await portal.PostRegisterAsync("solo@example.test", PortalWebFactory.DefaultPassword, "Solo");
+        var warning = await logs.WaitForAsync("Email:Delivery is Log in Testing", TimeSpan.FromSeconds(30));
+        var logged = await logs.WaitForAsync("email-confirmation for solo@example.test", TimeSpan.FromSeconds(30));
+
+        output.WriteLine($"Log delivery: start warning \"{warning}\"; the link: \"{logged[..120]}…\"");
+        Assert.Equal(HttpStatusCode.Accepted, registered.StatusCode);
+        Assert.Contains(logs.Lines, l => l.Level == LogLevel.Warning && l.Message == warning);
+        Assert.Contains("http://localhost/account/confirm-email?userId=", logged, StringComparison.Ordinal);
+        Assert.Empty(portal.Mail.Received);
+    }
+
     [Theory]
     [InlineData("Email:Delivery", "Carrier", "Email:Delivery")]
     [InlineData("Email:Smtp:Host", "", "Email:Smtp:Host")]
