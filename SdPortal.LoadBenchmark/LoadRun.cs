@@ -10,11 +10,11 @@ namespace SdPortal.LoadBenchmark;
 /// </summary>
 internal static class LoadRun
 {
-    public static async Task<string> RunAsync(Uri portal, BenchmarkOptions options)
+    public static async Task<string> RunAsync(Uri portal, BenchmarkOptions options, Func<string, Task<string>>? confirmationLink)
     {
         var clock = Stopwatch.StartNew();
         var report = new StringBuilder();
-        await using (var idle = await BenchmarkTenant.SignUpAsync(portal, "warmup", clock))
+        await using (var idle = await BenchmarkTenant.SignUpAsync(portal, "warmup", clock, confirmationLink))
         {
             // The first job writes the tiny model (if missing) and opens its sessions: not counted.
             await WaitAsync([idle], [await idle.SubmitAsync(options.Request(0))], TimeSpan.FromMinutes(2));
@@ -33,7 +33,7 @@ internal static class LoadRun
         var tenants = new List<BenchmarkTenant>();
         for (var t = 0; t < options.Tenants; t++)
         {
-            tenants.Add(await BenchmarkTenant.SignUpAsync(portal, $"tenant{t}", clock));
+            tenants.Add(await BenchmarkTenant.SignUpAsync(portal, $"tenant{t}", clock, confirmationLink));
         }
 
         try

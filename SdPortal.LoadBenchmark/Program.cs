@@ -8,5 +8,5 @@ var portal = options.Url ?? embedded!.Url;
 Console.WriteLine($"Load benchmark against {portal} ({(embedded is null ? "given portal" : $"embedded, {options.Workers} workers")}): " +
     $"{options.Jobs} jobs from {options.Tenants} tenants, tiny-synthetic {options.Size}² × {options.Steps} steps Euler; " +
     $"{Environment.ProcessorCount} logical CPUs");
-Console.Write(await LoadRun.RunAsync(portal, options));
+Console.Write(await LoadRun.RunAsync(portal, options, embedded is null ? null : embedded.ConfirmationLinkAsync));
 return 0;

@@ -7,6 +7,7 @@ using SdPortal.Web.Health;
 using SdPortal.Web.Hosting;
 using SdPortal.Web.Identity;
 using SdPortal.Web.Jobs;
+using SdPortal.Web.Mail;
 using SdPortal.Web.Operators;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,6 +17,7 @@ var storage = builder.AddPortalData();
 builder.AddPortalDataProtection(storage);
 builder.AddJobStorage(storage);
 builder.AddPortalIdentity();
+builder.AddPortalMail();
 builder.AddPortalApi();
 builder.AddBilling();
 builder.AddGenerationJobs(storage);

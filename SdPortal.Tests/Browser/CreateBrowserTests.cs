@@ -28,6 +28,12 @@ public sealed class CreateBrowserTests(BrowserFixture browser, ITestOutputHelper
         await page.FillAsync("#password", "cobol-compiler-1959");
         await page.FillAsync("#tenant", "Hopper Works");
         await page.ClickAsync("#register-submit");
+        await Assertions.Expect(page.Locator("#register-accepted")).ToBeVisibleAsync();
+        // The 100 sign-up credits come with the confirmation link the portal mailed.
+        var link = (await portal.Mail.WaitForAsync("grace@example.test", PortalWebFactory.ConfirmationSubject)).LinkTo("/account/confirm-email");
+        await page.GotoAsync(portal.Url(new Uri(link).PathAndQuery));
+        await Assertions.Expect(page.Locator("#email-confirmed")).ToBeVisibleAsync();
+        await page.SignInAsync(portal, "grace@example.test", "cobol-compiler-1959");
         await page.WaitForURLAsync("**/create");
         await Assertions.Expect(page.Locator(".mud-layout[data-interactive=true]")).ToBeVisibleAsync();
 

@@ -22,6 +22,12 @@ public sealed class MembersBrowserTests(BrowserFixture browser)
         await page.Locator("#invite-email").FillAsync("grace@example.test");
         await page.ClickAsync("#invite-submit");
         var token = (await page.Locator("#invitation-token").TextContentAsync())!.Trim();
+        // The page mails the invitee the same link it shows, at the public URL (R28), and says so.
+        await Assertions.Expect(page.Locator("#invitation-sent")).ToHaveTextAsync("We mailed the invitation link to grace@example.test.");
+        var shown = (await page.Locator("#invitation-link").TextContentAsync())!.Trim();
+        var mailed = (await portal.Mail.WaitForAsync("grace@example.test", "You are invited to join Team Tables")).LinkTo("/account/accept-invitation");
+        Assert.Equal($"http://localhost/account/accept-invitation?token={Uri.EscapeDataString(token)}", mailed);
+        Assert.Equal(mailed, shown);
         var accepted = await portal.AcceptInvitationAsync(token);
         Assert.True(accepted.IsSuccessStatusCode, await accepted.Content.ReadAsStringAsync());
 

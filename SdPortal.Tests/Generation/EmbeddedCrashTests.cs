@@ -28,6 +28,9 @@ public sealed class EmbeddedCrashTests(ITestOutputHelper output)
             ("Models:Directory", PortalWebFactory.SharedModels), ("Jobs:WorkerCount", $"{Tenants * JobsPerTenant}"),
             ("Generation:LeaseSeconds", $"{LeaseSeconds}"), ("Generation:RecoverySweepSeconds", "1"),
         ];
+        // Both runs mail to one test SMTP server: registration credits come with the mailed confirmation link.
+        await using var mail = await TestSmtpServer.StartAsync();
+        settings = [.. settings, .. mail.PortalSettings];
         var first = EmbeddedPortalProcess.Start(data, settings: settings);
         var port = first.Address.Port;
         var owners = new List<HttpClient>();
@@ -37,7 +40,7 @@ public sealed class EmbeddedCrashTests(ITestOutputHelper output)
             Assert.True(await first.WaitReadyAsync() == HttpStatusCode.OK, first.Output);
             for (var t = 0; t < Tenants; t++)
             {
-                var owner = await RegisterAsync(first, $"Crash {t}");
+                var owner = await RegisterAsync(first, mail, $"Crash {t}");
                 owners.Add(owner);
                 for (var j = 0; j < JobsPerTenant; j++)
                 {
@@ -94,13 +97,15 @@ public sealed class EmbeddedCrashTests(ITestOutputHelper output)
         owners.ForEach(o => o.Dispose());
     }
 
-    private static async Task<HttpClient> RegisterAsync(EmbeddedPortalProcess portal, string tenantName)
+    private static async Task<HttpClient> RegisterAsync(EmbeddedPortalProcess portal, TestSmtpServer mail, string tenantName)
     {
         var email = $"owner@{tenantName.Replace(' ', '-').ToLowerInvariant()}.test";
         using var anonymous = portal.CreateClient();
         var registered = await anonymous.PostAsJsonAsync(new Uri("/api/v1/auth/register", UriKind.Relative),
             new { email, password = PortalWebFactory.DefaultPassword, tenantName }, PortalWebFactory.Json);
-        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, registered.StatusCode);
+        var link = (await mail.WaitForAsync(email, PortalWebFactory.ConfirmationSubject)).LinkTo("/account/confirm-email");
+        Assert.Equal(HttpStatusCode.NoContent, (await anonymous.GetAsync(new Uri($"/api/v1/auth/confirm-email{new Uri(link).Query}", UriKind.Relative))).StatusCode);
         var login = await anonymous.PostAsJsonAsync(new Uri("/api/v1/auth/login", UriKind.Relative),
             new { email, password = PortalWebFactory.DefaultPassword }, PortalWebFactory.Json);
         var token = (await login.Content.ReadFromJsonAsync<JsonElement>(PortalWebFactory.Json)).GetProperty("accessToken").GetString();

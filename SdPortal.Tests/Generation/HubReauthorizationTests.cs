@@ -201,7 +201,7 @@ public sealed class HubReauthorizationTests(ITestOutputHelper output)
                 using (var anonymous = portal.CreateClient())
                 {
                     Assert.Equal(HttpStatusCode.Accepted, (await anonymous.PostAsJsonAsync(U("/api/v1/auth/forgot-password"), new { email = subjectEmail }, PortalWebFactory.Json)).StatusCode);
-                    var link = portal.Emails.PasswordResetLinks.Last(l => l.Email == subjectEmail).Link;
+                    var link = (await portal.Mail.WaitForAsync(subjectEmail, "Reset")).LinkTo("/account/reset-password");
                     var code = HttpUtility.ParseQueryString(new Uri(link).Query)["code"];
                     var reset = await anonymous.PostAsJsonAsync(U("/api/v1/auth/reset-password"),
                         new { email = subjectEmail, code, newPassword = "another-horse-43" }, PortalWebFactory.Json);

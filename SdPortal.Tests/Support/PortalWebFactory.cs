@@ -1,11 +1,9 @@
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SdPortal.Data;
-using SdPortal.Data.Entities;
 using SdPortal.Data.Tenancy;
 
 namespace SdPortal.Tests.Support;
@@ -22,8 +20,13 @@ public sealed partial class PortalWebFactory(TestDatabase database, IReadOnlyDic
     /// <summary>The hosting environment; "Development" is what the README's `dotnet run` uses.</summary>
     public string EnvironmentName { get; init; } = "Testing";
 
-    /// <summary>Mail the portal sent, captured instead of logged.</summary>
-    public CapturedEmails Emails { get; } = new();
+    private TestSmtpServer? _mail;
+
+    /// <summary>False: the SMTP server's port is reserved but nothing listens until the test calls <see cref="TestSmtpServer.ListenAsync"/>.</summary>
+    public bool StartMailServer { get; init; } = true;
+
+    /// <summary>The SMTP server the portal mails to (<c>Email:Delivery</c> Smtp); what a user would find in their inbox.</summary>
+    public TestSmtpServer Mail => _mail ??= StartMailServer ? TestSmtpServer.StartAsync().GetAwaiter().GetResult() : TestSmtpServer.Reserve();
 
     /// <summary>Runs <paramref name="action"/> with a context acting for <paramref name="tenantId"/> (or none).</summary>
     public async Task<T> WithContextAsync<T>(Guid? tenantId, Func<PortalDbContext, Task<T>> action)
@@ -38,6 +41,15 @@ public sealed partial class PortalWebFactory(TestDatabase database, IReadOnlyDic
         return await action(context);
     }
 
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_mail is not null)
+        {
+            await _mail.DisposeAsync();
+        }
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(EnvironmentName);
@@ -50,12 +62,15 @@ public sealed partial class PortalWebFactory(TestDatabase database, IReadOnlyDic
         // Outside Development, package assets (_content/MudBlazor, _framework) come from the build's static web assets manifest.
         builder.UseStaticWebAssets();
         builder.ConfigureServices(services => services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5)));
-        builder.ConfigureTestServices(services =>
+        builder.ConfigureTestServices(services => TestServices?.Invoke(services));
+        // Tests register many tenants from one (test server) address; the sign-up limit has tests of its own that lower it.
+        var defaults = new Dictionary<string, string?> { ["Auth:RegistrationsPerWindow"] = "10000" };
+        foreach (var (key, value) in Mail.PortalSettings)
         {
-            services.AddSingleton<IEmailSender<PortalUser>>(Emails);
-            TestServices?.Invoke(services);
-        });
-        foreach (var (key, value) in database.Settings.Concat(extraSettings ?? new Dictionary<string, string?>()))
+            defaults[key] = value;
+        }
+
+        foreach (var (key, value) in database.Settings.Concat(defaults).Concat(extraSettings ?? new Dictionary<string, string?>()))
         {
             builder.UseSetting(key, value);
         }

@@ -10,7 +10,7 @@ internal static class AccountPageLimits
     /// Takes one attempt for the request's address; when the budget is spent, sets 429 with <c>Retry-After</c> and
     /// returns the message for the form, else null.
     /// </summary>
-    public static string? Refusal(this SignInAttemptLimiter limiter, HttpContext http)
+    public static string? Refusal(this PerAddressLimiter limiter, HttpContext http)
     {
         if (limiter.TryAcquire(http.Connection.RemoteIpAddress) is not { } retryAfter)
         {

@@ -19,6 +19,8 @@ public static class PortalApiExtensions
         builder.Services.AddScoped<PortalCaller>();
         builder.Services.AddScoped<CallerResolver>();
         builder.Services.AddScoped<RegistrationHandler>();
+        builder.Services.AddScoped<EmailConfirmationHandler>();
+        builder.Services.AddSingleton<InvitationMail>();
         builder.Services.AddScoped<ApiKeyService>();
         builder.Services.AddScoped<TenantUsageReader>();
         builder.Services.AddScoped<AuditLogReader>();

@@ -19,6 +19,14 @@ public sealed class AuthOptions
     [Range(1, 3600)]
     public int LoginWindowSeconds { get; set; } = 60;
 
+    /// <summary>Sign-ups one IP address may make per window (tenant farming, mail to strangers); more answer 429.</summary>
+    [Range(1, 10_000)]
+    public int RegistrationsPerWindow { get; set; } = 10;
+
+    /// <summary>The length of the sign-up rate-limit window.</summary>
+    [Range(1, 24 * 3600)]
+    public int RegistrationWindowSeconds { get; set; } = 3600;
+
     /// <summary>How long an invitation token stays valid.</summary>
     [Range(1, 90)]
     public int InvitationDays { get; set; } = 7;

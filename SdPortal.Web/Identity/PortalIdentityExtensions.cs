@@ -43,7 +43,6 @@ public static class PortalIdentityExtensions
             .AddEntityFrameworkStores<PortalDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
-        builder.Services.AddSingleton<IEmailSender<PortalUser>, LoggingEmailSender>();
 
         builder.Services.AddAuthentication(PortalClaims.PolicyScheme)
             .AddPolicyScheme(PortalClaims.PolicyScheme, "Bearer token, API key or cookie", o => o.ForwardDefaultSelector = SelectScheme)
@@ -78,6 +77,8 @@ public static class PortalIdentityExtensions
         builder.Services.AddSingleton<IPostConfigureOptions<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>, SecureCookies>();
 
         builder.Services.AddSingleton<SignInAttemptLimiter>();
+        builder.Services.AddSingleton<RegistrationAttemptLimiter>();
+        builder.Services.AddSingleton<DecoyPassword>();
         return builder;
     }
 

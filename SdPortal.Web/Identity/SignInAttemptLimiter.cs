@@ -1,5 +1,3 @@
-using System.Net;
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using SdPortal.Web.Api;
 
@@ -10,36 +8,8 @@ namespace SdPortal.Web.Identity;
 /// the API's login route, the sign-in page, and the password-reset routes and pages (which send mail on request). A
 /// separate budget per door would hand an attacker a multiple of the limit.
 /// </summary>
-public sealed class SignInAttemptLimiter : IDisposable
-{
-    private readonly PartitionedRateLimiter<string> _limiter;
-
-    public SignInAttemptLimiter(IOptions<AuthOptions> options)
-    {
-        var auth = options.Value;
-        _limiter = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetFixedWindowLimiter(address,
-            _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = auth.LoginAttemptsPerWindow,
-                Window = TimeSpan.FromSeconds(auth.LoginWindowSeconds),
-                QueueLimit = 0,
-            }));
-    }
-
-    /// <summary>Takes one attempt for <paramref name="address"/>: null when allowed, else how long until the next window.</summary>
-    public TimeSpan? TryAcquire(IPAddress? address)
-    {
-        using var lease = _limiter.AttemptAcquire(address?.ToString() ?? "unknown");
-        if (lease.IsAcquired)
-        {
-            return null;
-        }
-
-        return lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
-    }
-
-    public void Dispose() => _limiter.Dispose();
-}
+public sealed class SignInAttemptLimiter(IOptions<AuthOptions> options)
+    : PerAddressLimiter(options.Value.LoginAttemptsPerWindow, TimeSpan.FromSeconds(options.Value.LoginWindowSeconds));
 
 /// <summary>Answers 429 with <c>Retry-After</c> and problem details when the caller's address has used its sign-in budget.</summary>
 internal sealed class SignInAttemptFilter(SignInAttemptLimiter limiter) : IEndpointFilter

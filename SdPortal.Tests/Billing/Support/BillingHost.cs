@@ -102,12 +102,18 @@ public sealed partial class BillingHost : IAsyncDisposable
         const string password = "Correct-Horse-42";
         using var register = await Client.PostAsJsonAsync("/api/v1/auth/register", new { email, password, tenantName });
         Assert.True(register.IsSuccessStatusCode, await register.Content.ReadAsStringAsync());
-        var registered = await register.Content.ReadFromJsonAsync<RegisteredTenant>();
+        // The sign-up credits come with the confirmation, through the link the portal mailed.
+        var link = (await _portal.Mail.WaitForAsync(email, PortalWebFactory.ConfirmationSubject)).LinkTo("/account/confirm-email");
+        using var confirmed = await Client.GetAsync($"/api/v1/auth/confirm-email{new Uri(link).Query}");
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, confirmed.StatusCode);
+        var normalized = email.ToUpperInvariant();
+        var tenantId = await WithDbAsync(null, db => db.Users.Where(u => u.NormalizedEmail == normalized)
+            .Join(db.Memberships.IgnoreQueryFilters(), u => u.Id, m => m.UserId, (u, m) => m.TenantId).SingleAsync());
         using var login = await Client.PostAsJsonAsync("/api/v1/auth/login", new { email, password });
         var token = await login.Content.ReadFromJsonAsync<TokenResponse>();
         var client = _factory.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token!.AccessToken);
-        return (registered!.TenantId, client);
+        return (tenantId, client);
     }
 
     public async Task<T> WithDbAsync<T>(Guid? tenantId, Func<PortalDbContext, Task<T>> action)
@@ -141,8 +147,6 @@ public sealed partial class BillingHost : IAsyncDisposable
         await _portal.DisposeAsync();
         await Database.DisposeAsync();
     }
-
-    private sealed record RegisteredTenant(Guid UserId, Guid TenantId, string TenantSlug);
 
     private sealed record TokenResponse(string AccessToken);
 }

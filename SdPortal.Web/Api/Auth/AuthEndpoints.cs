@@ -1,13 +1,10 @@
-using System.Text;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.WebUtilities;
 using SdPortal.Data.Entities;
-using SdPortal.Web.Hosting;
 using SdPortal.Web.Identity;
 
 namespace SdPortal.Web.Api.Auth;
 
-/// <summary>Registration, login (bearer token), email confirmation and invitation acceptance; all anonymous.</summary>
+/// <summary>Registration, login (bearer token), email confirmation, invitation acceptance and password reset; all anonymous.</summary>
 internal static class AuthEndpoints
 {
     public static void MapAuthEndpoints(this RouteGroupBuilder api)
@@ -16,7 +13,8 @@ internal static class AuthEndpoints
         auth.MapPost("/register", (RegisterRequest request, RegistrationHandler handler, HttpContext http) =>
             handler.RegisterAsync(request, http));
         auth.MapPost("/login", LoginAsync).AddEndpointFilter<SignInAttemptFilter>();
-        auth.MapGet("/confirm-email", ConfirmEmailAsync).WithName("ConfirmEmail");
+        auth.MapGet("/confirm-email", (Guid userId, string code, EmailConfirmationHandler handler, CancellationToken ct) =>
+            handler.ConfirmAsync(userId, code, ct)).WithName("ConfirmEmail");
         auth.MapPost("/accept-invitation", (AcceptInvitationRequest request, InvitationAcceptanceHandler handler, CancellationToken ct) =>
             handler.AcceptAsync(request, ct));
         // Sending mail on request is an abuse vector: the same per-IP limit as sign-in.
@@ -26,7 +24,8 @@ internal static class AuthEndpoints
             .AddEndpointFilter<SignInAttemptFilter>();
     }
 
-    private static async Task<IResult> LoginAsync(LoginRequest request, UserManager<PortalUser> users, SignInManager<PortalUser> signIn)
+    private static async Task<IResult> LoginAsync(
+        LoginRequest request, UserManager<PortalUser> users, SignInManager<PortalUser> signIn, DecoyPassword decoy)
     {
         var errors = new FieldErrors()
             .Require(!string.IsNullOrWhiteSpace(request.Email), "email", "Enter your email.")
@@ -39,6 +38,8 @@ internal static class AuthEndpoints
         var user = await users.FindByEmailAsync(request.Email!);
         if (user is null)
         {
+            // The same hashing work as a wrong password, so the time does not tell an unknown email from a known one.
+            decoy.Verify(request.Password!);
             return ApiProblems.Unauthorized();
         }
 
@@ -59,40 +60,4 @@ internal static class AuthEndpoints
         // The bearer handler answers { tokenType, accessToken, expiresIn, refreshToken }.
         return TypedResults.SignIn(principal, authenticationScheme: IdentityConstants.BearerScheme);
     }
-
-    private static async Task<IResult> ConfirmEmailAsync(Guid userId, string code, UserManager<PortalUser> users)
-    {
-        var user = await users.FindByIdAsync(userId.ToString());
-        if (user is null)
-        {
-            return ApiProblems.NotFound();
-        }
-
-        string token;
-        try
-        {
-            token = Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(code));
-        }
-        catch (FormatException)
-        {
-            return new FieldErrors().Require(false, "code", "The confirmation code is malformed.").ToResult();
-        }
-
-        var result = await users.ConfirmEmailAsync(user, token);
-        return result.Succeeded
-            ? TypedResults.NoContent()
-            : new FieldErrors().Require(false, "code", "The confirmation code is invalid or expired.").ToResult();
-    }
-
-    /// <summary>Sends the confirmation link; its target is the confirm-email route of this API at the public URL.</summary>
-    public static async Task SendConfirmationAsync(
-        UserManager<PortalUser> users, IEmailSender<PortalUser> email, LinkGenerator links, PublicUrl publicUrl, PortalUser user)
-    {
-        var token = await users.GenerateEmailConfirmationTokenAsync(user);
-        var code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token));
-        var link = publicUrl.For(links.GetPathByName("ConfirmEmail", new { userId = user.Id, code })
-                   ?? throw new InvalidOperationException("The ConfirmEmail route is not mapped."));
-        await email.SendConfirmationLinkAsync(user, user.Email!, link);
-    }
-
 }

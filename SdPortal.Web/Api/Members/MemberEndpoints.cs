@@ -37,7 +37,8 @@ internal static class MemberEndpoints
             .ToListAsync(ct));
 
     internal static async Task<IResult> InviteAsync(
-        InviteRequest request, PortalDbContext db, PortalCaller caller, TimeProvider time, IOptions<AuthOptions> auth, CancellationToken ct)
+        InviteRequest request, PortalDbContext db, PortalCaller caller, TimeProvider time, IOptions<AuthOptions> auth,
+        InvitationMail mail, CancellationToken ct)
     {
         if (FieldErrors.IsEmail(request.Email) is false)
         {
@@ -70,6 +71,9 @@ internal static class MemberEndpoints
         db.Invitations.Add(invitation);
         db.AuditLog.Add(Audit(caller, "member.invited", $"{invitation.Email} as {role}", now));
         await db.SaveChangesAsync(ct);
+        var tenantName = await db.Tenants.Where(t => t.Id == caller.TenantId).Select(t => t.Name).SingleAsync(ct);
+        // Mailed and still returned: an admin may prefer to hand the link over another way.
+        mail.Send(invitation.Email, tenantName, role, invitation.ExpiresAtUtc, token);
         return TypedResults.Created($"/api/v1/tenant/invitations/{invitation.Id}",
             new InvitationResponse(invitation.Id, invitation.Email, role, token, invitation.ExpiresAtUtc));
     }
