@@ -52,6 +52,8 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         yield return new("line break in an API key name", HttpMethod.Post, "/api/v1/api-keys", JsonOf(new { name = "ci\r\nInjected: yes" }), 400, "name");
         yield return new("no body at all", HttpMethod.Post, "/api/v1/api-keys", null, 400);
         yield return new("undefined tenant status", HttpMethod.Put, $"/api/v1/admin/tenants/{tenantId}/status", JsonBody("{\"status\":7}"), 400, "status");
+        // The webhook's own limit (1 MiB) wins over the JSON API's 64 KiB: a large unsigned event reaches the signature check.
+        yield return new("unsigned webhook of 200 KiB", HttpMethod.Post, "/api/v1/billing/stripe/webhook", JsonBody("{\"id\":\"evt_1\",\"pad\":\"" + new string('p', 200 * 1024) + "\"}"), 400);
         yield return new("webhook body over 1 MiB", HttpMethod.Post, "/api/v1/billing/stripe/webhook", JsonBody("{\"id\":\"evt_1\",\"pad\":\"" + new string('p', 2 * 1024 * 1024) + "\"}"), 413);
     }
 
