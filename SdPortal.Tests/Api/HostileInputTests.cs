@@ -137,6 +137,49 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Development")]
+    [InlineData("Production")]
+    public async Task AFormPostThePortalCannotRead_AnswersAPageWithTheStatusAndATraceId_NotAStackTrace(string environment)
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var portal = new PortalWebFactory(database) { EnvironmentName = environment };
+        portal.UseKestrel(0);
+        portal.StartServer();
+        using var browser = portal.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
+        {
+            AllowAutoRedirect = false,
+            BaseAddress = portal.ClientOptions.BaseAddress,
+        });
+
+        var answers = new List<string>();
+        foreach (var (name, body) in new[]
+                 {
+                     ("over the 1 MiB form limit", "returnUrl=/&pad=" + new string('a', 2 * 1024 * 1024)),
+                     ("without an antiforgery token", "returnUrl=/"),
+                 })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/account/logout", UriKind.Relative))
+            {
+                Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded"),
+            };
+            request.Headers.ExpectContinue = true;
+            request.Headers.Add("X-Probe", Marker);
+            using var response = await browser.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            answers.Add($"{name}: HTTP {(int)response.StatusCode} {response.Content.Headers.ContentType?.MediaType}");
+            output.WriteLine($"{environment}, {name}: HTTP {(int)response.StatusCode} {Truncate(text)}");
+
+            Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("Request id: <code>", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Exception", text, StringComparison.Ordinal);
+            Assert.DoesNotContain(Marker, text, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(["over the 1 MiB form limit: HTTP 413 text/html", "without an antiforgery token: HTTP 400 text/html"], answers);
+    }
+
     [Fact]
     public async Task Logout_WithAControlCharacterInTheReturnUrl_RedirectsHomeInsteadOfFailing()
     {

@@ -7,7 +7,7 @@ namespace SdPortal.Web.Errors;
 /// <summary>
 /// How the portal answers what goes wrong, the same in every environment (R30): input it cannot read is a 4xx problem
 /// details naming what to fix (<see cref="UnreadableRequestHandler"/>); an unexpected error is a 500 that carries a
-/// trace id and nothing else (<see cref="UnexpectedErrorHandler"/> for API callers, the Error page for browsers).
+/// trace id and nothing else (<see cref="UnexpectedErrorHandler"/> for API callers, <see cref="ErrorPage"/> for browsers).
 /// Never the developer exception page, which shows the stack trace and echoes the request's headers, API key included.
 /// </summary>
 public static class ErrorHandlingExtensions
@@ -28,14 +28,13 @@ public static class ErrorHandlingExtensions
 
     /// <summary>
     /// The outermost handler, inside the framework's Development-only exception page, so that page never sees an
-    /// exception: API callers get problem details from the handlers, pages re-execute <c>/Error</c> (a trace id only).
+    /// exception: API callers get problem details from the handlers, pages get <see cref="ErrorPage"/> (a trace id only).
     /// </summary>
     public static WebApplication UsePortalErrorHandling(this WebApplication app)
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            ExceptionHandlingPath = "/Error",
-            CreateScopeForErrors = true,
+            ExceptionHandler = ErrorPage.WriteAsync,
             StatusCodeSelector = ex => UnreadableRequestHandler.StatusOf(ex) ?? StatusCodes.Status500InternalServerError,
             // The handlers log each exception once, at the level it deserves (a caller's bad input is no error).
             SuppressDiagnosticsCallback = _ => true,
@@ -45,6 +44,6 @@ public static class ErrorHandlingExtensions
 
     /// <summary>Whether <paramref name="http"/> is answered as an API (problem details) rather than a page.</summary>
     internal static bool WantsProblemDetails(HttpContext http) =>
-        // While an exception is handled the request's path is already the Error page's; the feature keeps the original.
+        // The feature holds the path the failed request had (a handler re-executing another path would change Request.Path).
         MachinePaths.Contains(http.Features.Get<IExceptionHandlerPathFeature>()?.Path is { } original ? new PathString(original) : http.Request.Path);
 }

@@ -4,7 +4,7 @@ namespace SdPortal.Web.Errors;
 
 /// <summary>
 /// Any other exception on an API route: logged with its stack trace, answered as a 500 problem details whose only
-/// particular is the trace id that finds the log entry. Pages fall through to the Error page, which shows the same id.
+/// particular is the trace id that finds the log entry. Pages fall through to <see cref="ErrorPage"/>, which shows the same id.
 /// </summary>
 internal sealed partial class UnexpectedErrorHandler(IProblemDetailsService problems, ILogger<UnexpectedErrorHandler> logger) : IExceptionHandler
 {

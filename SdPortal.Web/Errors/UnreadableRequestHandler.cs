@@ -13,7 +13,25 @@ namespace SdPortal.Web.Errors;
 internal sealed partial class UnreadableRequestHandler(IProblemDetailsService problems, ILogger<UnreadableRequestHandler> logger) : IExceptionHandler
 {
     /// <summary>The status for an unreadable request, or null when <paramref name="exception"/> is not about the input.</summary>
-    internal static int? StatusOf(Exception exception) => exception is BadHttpRequestException bad ? bad.StatusCode : null;
+    internal static int? StatusOf(Exception exception)
+    {
+        if (exception is not BadHttpRequestException bad)
+        {
+            return null;
+        }
+
+        // A body over its limit can surface wrapped (the form reader fails inside antiforgery, which reports a bad
+        // token): the size is the cause the caller can act on.
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+            {
+                return StatusCodes.Status413PayloadTooLarge;
+            }
+        }
+
+        return bad.StatusCode;
+    }
 
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
@@ -23,20 +41,21 @@ internal sealed partial class UnreadableRequestHandler(IProblemDetailsService pr
         }
 
         // The caller's mistake, not the portal's: information, without the stack trace.
-        LogUnreadable(logger, http.Request.Method, http.Request.Path, bad.StatusCode);
+        var status = StatusOf(bad)!.Value;
+        LogUnreadable(logger, http.Request.Method, http.Request.Path, status);
         if (!ErrorHandlingExtensions.WantsProblemDetails(http))
         {
             return false;
         }
 
-        http.Response.StatusCode = bad.StatusCode;
-        var problem = bad.StatusCode switch
+        http.Response.StatusCode = status;
+        var problem = status switch
         {
-            StatusCodes.Status413PayloadTooLarge => Problem(bad.StatusCode, "Request body too large",
+            StatusCodes.Status413PayloadTooLarge => Problem(status, "Request body too large",
                 $"This route accepts a body of at most {BodyLimit(http)}."),
-            StatusCodes.Status415UnsupportedMediaType => Problem(bad.StatusCode, "Unsupported media type",
+            StatusCodes.Status415UnsupportedMediaType => Problem(status, "Unsupported media type",
                 "Send the body as JSON with Content-Type: application/json."),
-            StatusCodes.Status408RequestTimeout => Problem(bad.StatusCode, "Request timeout", "The body arrived too slowly."),
+            StatusCodes.Status408RequestTimeout => Problem(status, "Request timeout", "The body arrived too slowly."),
             _ => Validation(FieldOf(bad)),
         };
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = null });
