@@ -6,6 +6,9 @@ namespace SdPortal.Web.Api;
 /// </summary>
 public static class MachinePaths
 {
+    /// <summary>The REST API alone (<c>/api</c>): its bodiless errors get problem details, its cookie callers antiforgery.</summary>
+    public static bool IsRestApi(PathString path) => path.StartsWithSegments("/api");
+
     public static bool Contains(PathString path) =>
         path.StartsWithSegments("/api") || path.StartsWithSegments("/internal")
         || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/openapi");

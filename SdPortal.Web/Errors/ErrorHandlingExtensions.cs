@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
 using SdPortal.Web.Api;
 
@@ -43,7 +42,5 @@ public static class ErrorHandlingExtensions
     }
 
     /// <summary>Whether <paramref name="http"/> is answered as an API (problem details) rather than a page.</summary>
-    internal static bool WantsProblemDetails(HttpContext http) =>
-        // The feature holds the path the failed request had (a handler re-executing another path would change Request.Path).
-        MachinePaths.Contains(http.Features.Get<IExceptionHandlerPathFeature>()?.Path is { } original ? new PathString(original) : http.Request.Path);
+    internal static bool WantsProblemDetails(HttpContext http) => MachinePaths.Contains(http.Request.Path);
 }

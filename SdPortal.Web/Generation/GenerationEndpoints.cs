@@ -63,7 +63,7 @@ internal static class GenerationEndpoints
 
     private static async Task<IResult> SubmitAsync(
         SubmitGenerationRequest body,
-        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        [FromHeader(Name = IdempotencyKey.Header)] string? idempotencyKey,
         GenerationSubmitter submitter,
         PortalCaller caller,
         HttpContext http,

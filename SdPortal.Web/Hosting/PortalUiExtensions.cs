@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using MudBlazor.Services;
 using SdPortal.Web.Account;
+using SdPortal.Web.Api;
 using SdPortal.Web.Components;
 using SdPortal.Web.Operators;
 using SdPortal.Web.Ui;
@@ -38,7 +39,7 @@ public static class PortalUiExtensions
         // the not-found page, and only for a 404: re-executing another bodiless status as the (POST) request it was
         // turned a forged form's 400 (no antiforgery token, R22) into an empty 404.
         app.UseWhen(
-            http => !http.Request.Path.StartsWithSegments("/api") && !http.Request.Path.StartsWithSegments(OperatorDashboardExtensions.DashboardPath),
+            http => !MachinePaths.IsRestApi(http.Request.Path) && !http.Request.Path.StartsWithSegments(OperatorDashboardExtensions.DashboardPath),
             pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true).Use(OnlyNotFoundGetsThePage));
         app.UseAntiforgery();
         app.MapStaticAssets();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
+using SdPortal.Web.Api;
 
 namespace SdPortal.Web.Identity;
 
@@ -18,7 +19,7 @@ public sealed partial class ApiAntiforgeryGuard(RequestDelegate next, IAntiforge
 
     public async Task InvokeAsync(HttpContext http)
     {
-        if (PortalIdentityExtensions.IsApi(http) && !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method)
+        if (MachinePaths.IsRestApi(http.Request.Path) && !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method)
             && !HttpMethods.IsOptions(http.Request.Method) && !HttpMethods.IsTrace(http.Request.Method)
             && IsCookieAuthenticated(http) && !await antiforgery.IsRequestValidAsync(http))
         {

@@ -89,14 +89,12 @@ public static class PortalIdentityExtensions
     public static WebApplication UsePortalIdentity(this WebApplication app)
     {
         app.UseMiddleware<CrossOriginGuard>();
-        app.UseWhen(IsApi, api => api.UseStatusCodePages());
+        app.UseWhen(http => MachinePaths.IsRestApi(http.Request.Path), api => api.UseStatusCodePages());
         app.UseAuthentication();
         app.UseMiddleware<ApiAntiforgeryGuard>();
         app.UseAuthorization();
         return app;
     }
-
-    internal static bool IsApi(HttpContext http) => http.Request.Path.StartsWithSegments("/api");
 
     internal static string SelectScheme(HttpContext http)
     {

@@ -21,8 +21,6 @@ public sealed record TenantStatusRequest(TenantStatus? Status);
 /// <summary>Operator actions on any tenant; each change writes an audit entry in the same transaction.</summary>
 internal static class AdminEndpoints
 {
-    public const string IdempotencyHeader = "Idempotency-Key";
-
     /// <summary>The longest <c>Idempotency-Key</c> an operator's credit change accepts.</summary>
     public const int MaxIdempotencyKeyLength = 150;
 
@@ -83,10 +81,10 @@ internal static class AdminEndpoints
 
         // A given key must be usable as given: silently replacing an unusable one with a fresh key would turn every
         // retry of the request into another grant.
-        var given = http.Headers[IdempotencyHeader].FirstOrDefault();
+        var given = http.Headers[IdempotencyKey.Header].FirstOrDefault();
         if (given is not null && !(given.Length is >= 1 and <= MaxIdempotencyKeyLength && !given.Any(char.IsControl)))
         {
-            return new FieldErrors().Require(false, IdempotencyHeader, $"Use 1 to {MaxIdempotencyKeyLength} printable characters.").ToResult();
+            return new FieldErrors().Require(false, IdempotencyKey.Header, $"Use 1 to {MaxIdempotencyKeyLength} printable characters.").ToResult();
         }
 
         var key = $"admin:{given ?? Guid.NewGuid().ToString("N")}";

@@ -24,10 +24,8 @@ internal sealed class CheckoutHandler(
     PublicUrl publicUrl,
     ILogger<CheckoutHandler> logger)
 {
-    public const string IdempotencyHeader = "Idempotency-Key";
-
     public Task<IResult> CreateAsync(CheckoutRequest request, HttpContext http) =>
-        CreateAsync(request, http.Request.Headers[IdempotencyHeader].ToString(), http.RequestAborted);
+        CreateAsync(request, http.Request.Headers[IdempotencyKey.Header].ToString(), http.RequestAborted);
 
     /// <summary>
     /// Starts a Checkout Session that returns to the Billing page at the public URL; <paramref name="clientKey"/> is an
@@ -53,7 +51,7 @@ internal sealed class CheckoutHandler(
 
         if (clientKey.Length > 100)
         {
-            return new FieldErrors().Require(false, IdempotencyHeader, "At most 100 characters.").ToResult();
+            return new FieldErrors().Require(false, IdempotencyKey.Header, "At most 100 characters.").ToResult();
         }
 
         var attempt = clientKey.Length > 0 ? clientKey : Guid.NewGuid().ToString("N");
