@@ -27,7 +27,7 @@ public sealed class BatchingOptions : IValidatableObject
     /// <summary>
     /// UNet batch sizes in samples (a guided image is two), comma-separated. A GPU call is padded up to the smallest that
     /// holds it, bounding the shapes that need tuned kernels and captured CUDA graphs. The largest must hold the biggest
-    /// request (a guided batch of <see cref="GenerationRequest.MaxBatchSize"/>) so no request needs a shape of its own.
+    /// request (a guided batch of <see cref="GenerationSpec.MaxBatchSize"/>) so no request needs a shape of its own.
     /// </summary>
     [Required(AllowEmptyStrings = false)]
     [RegularExpression(@"^\s*\d+\s*(,\s*\d+\s*)*$", ErrorMessage = "Inference:Batching:Buckets must be a list like '1,2,4,8,16,32'.")]
@@ -66,9 +66,9 @@ public sealed class BatchingOptions : IValidatableObject
             return [new ValidationResult($"Inference:Batching:Buckets: {ex.Message}", [nameof(Buckets)])];
         }
 
-        const int LargestRequest = 2 * GenerationRequest.MaxBatchSize;
+        const int LargestRequest = 2 * GenerationSpec.MaxBatchSize;
         return buckets.Largest < LargestRequest
-            ? [new ValidationResult($"Inference:Batching:Buckets must include a size of at least {LargestRequest} (a guided batch of {GenerationRequest.MaxBatchSize}); the largest is {buckets.Largest}.", [nameof(Buckets)])]
+            ? [new ValidationResult($"Inference:Batching:Buckets must include a size of at least {LargestRequest} (a guided batch of {GenerationSpec.MaxBatchSize}); the largest is {buckets.Largest}.", [nameof(Buckets)])]
             : [];
     }
 }

@@ -17,10 +17,10 @@ internal static class BatchingBenchmark
     public static readonly int[] Samples = [2, 8, 16, 32];
 
     public static async Task<BatchingFigures> RunAsync(
-        StableDiffusionModelFolder model, GenerationRequest request, int concurrent, int repetitions, CancellationToken cancellationToken)
+        StableDiffusionModelFolder model, GenerationSpec request, int concurrent, int repetitions, CancellationToken cancellationToken)
     {
-        var latent = request.Width / GenerationRequest.SizeMultiple;
-        var stepMs = Samples.ToDictionary(n => n, n => UNetCallMs(model, n, request.Height / GenerationRequest.SizeMultiple, latent, repetitions));
+        var latent = request.Width / GenerationSpec.SizeMultiple;
+        var stepMs = Samples.ToDictionary(n => n, n => UNetCallMs(model, n, request.Height / GenerationSpec.SizeMultiple, latent, repetitions));
 
         var requests = Enumerable.Range(0, concurrent).Select(i => request with { Seed = (ulong)(1000 + i) }).ToArray();
         var unbatched = await ImagesPerSecondAsync(new StableDiffusionPipeline(model, new StableDiffusionPipelineOptions { PreviewInterval = 0 }), requests, cancellationToken);
@@ -58,7 +58,7 @@ internal static class BatchingBenchmark
     }
 
     private static async Task<(double ImagesPerSecond, double Seconds)> ImagesPerSecondAsync(
-        StableDiffusionPipeline pipeline, GenerationRequest[] requests, CancellationToken cancellationToken)
+        StableDiffusionPipeline pipeline, GenerationSpec[] requests, CancellationToken cancellationToken)
     {
         await pipeline.GenerateAsync(requests[0] with { Steps = 2 }, cancellationToken: cancellationToken); // warm-up
         var clock = Stopwatch.StartNew();

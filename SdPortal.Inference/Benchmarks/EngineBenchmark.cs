@@ -30,7 +30,7 @@ public static class EngineBenchmark
         var directory = settings.ModelDirectory ?? WriteTinyModel();
         using var model = StableDiffusionModelFolder.Open(directory, device, cuda: settings.Cuda);
         var pipeline = new StableDiffusionPipeline(model, new StableDiffusionPipelineOptions { PreviewInterval = 0 });
-        var request = new GenerationRequest
+        var request = new GenerationSpec
         {
             Prompt = Prompts[0],
             Steps = settings.Steps,
@@ -73,9 +73,9 @@ public static class EngineBenchmark
 
     /// <summary>(bytes of a 2N-step run − bytes of an N-step run) ÷ N: what each extra step costs, set-up excluded.</summary>
     private static async Task<double> ManagedBytesPerStepAsync(
-        StableDiffusionPipeline pipeline, GenerationRequest request, CancellationToken cancellationToken)
+        StableDiffusionPipeline pipeline, GenerationSpec request, CancellationToken cancellationToken)
     {
-        async Task<long> AllocatedBy(GenerationRequest r)
+        async Task<long> AllocatedBy(GenerationSpec r)
         {
             var before = GC.GetTotalAllocatedBytes(precise: true);
             await pipeline.GenerateAsync(r, cancellationToken: cancellationToken);

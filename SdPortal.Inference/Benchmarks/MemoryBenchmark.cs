@@ -53,7 +53,7 @@ public static class MemoryBenchmark
         var models = arenas.ToDictionary(a => a, a => StableDiffusionModelFolder.Open(modelDirectory, InferenceDevice.Cpu, cpuArena: a));
         try
         {
-            var request = new GenerationRequest { Prompt = "a photo of a cat", Steps = steps, Width = size, Height = size, Scheduler = "Euler", Seed = 42 };
+            var request = new GenerationSpec { Prompt = "a photo of a cat", Steps = steps, Width = size, Height = size, Scheduler = "Euler", Seed = 42 };
             var samples = arenas.ToDictionary(a => a, _ => new List<double>());
             for (var round = 0; round <= rounds; round++)
             {

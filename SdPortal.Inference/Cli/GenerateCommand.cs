@@ -36,7 +36,7 @@ public sealed class GenerateCommand : ICliCommand
     {
         var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;
-        GenerationRequest request;
+        GenerationSpec request;
         try
         {
             request = _options.ToRequest(parse);

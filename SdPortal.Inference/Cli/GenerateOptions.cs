@@ -4,7 +4,7 @@ using SdPortal.Inference.Pipeline;
 
 namespace SdPortal.Inference.Cli;
 
-/// <summary>The options of the <c>generate</c> command and their mapping to a <see cref="GenerationRequest"/>.</summary>
+/// <summary>The options of the <c>generate</c> command and their mapping to a <see cref="GenerationSpec"/>.</summary>
 internal sealed class GenerateOptions
 {
     public Option<DirectoryInfo> Model { get; } = new("--model") { Description = "The diffusers ONNX model folder.", Required = true };
@@ -17,7 +17,7 @@ internal sealed class GenerateOptions
 
     public Option<double> Guidance { get; } = new("--guidance") { Description = "CFG scale (0-30; <= 1 disables guidance).", DefaultValueFactory = _ => 7.5 };
 
-    public Option<string> Scheduler { get; } = new("--scheduler") { Description = "Sampler name.", DefaultValueFactory = _ => GenerationRequest.DefaultScheduler };
+    public Option<string> Scheduler { get; } = new("--scheduler") { Description = "Sampler name.", DefaultValueFactory = _ => GenerationSpec.DefaultScheduler };
 
     public Option<ulong?> Seed { get; } = new("--seed") { Description = "Seed of the first image (random when omitted)." };
 
@@ -71,15 +71,15 @@ internal sealed class GenerateOptions
 
     /// <summary>Builds the request, reading <c>--latents</c> if given.</summary>
     /// <exception cref="InvalidDataException">The latents file is unreadable or has the wrong shape.</exception>
-    public GenerationRequest ToRequest(ParseResult parse)
+    public GenerationSpec ToRequest(ParseResult parse)
     {
-        var request = new GenerationRequest
+        var request = new GenerationSpec
         {
             Prompt = parse.GetValue(Prompt) ?? string.Empty,
             NegativePrompt = parse.GetValue(Negative) ?? string.Empty,
             Steps = parse.GetValue(Steps),
             GuidanceScale = parse.GetValue(Guidance),
-            Scheduler = parse.GetValue(Scheduler) ?? GenerationRequest.DefaultScheduler,
+            Scheduler = parse.GetValue(Scheduler) ?? GenerationSpec.DefaultScheduler,
             Seed = parse.GetValue(Seed),
             Width = parse.GetValue(Width),
             Height = parse.GetValue(Height),
@@ -88,7 +88,7 @@ internal sealed class GenerateOptions
         return parse.GetValue(Latents) is { } file ? request with { InitialLatents = ReadLatents(file, request) } : request;
     }
 
-    private static float[] ReadLatents(FileInfo file, GenerationRequest request)
+    private static float[] ReadLatents(FileInfo file, GenerationSpec request)
     {
         if (!file.Exists)
         {
@@ -96,7 +96,7 @@ internal sealed class GenerateOptions
         }
 
         var array = NpyArray.Read(file.FullName);
-        var (h, w) = (request.Height / GenerationRequest.SizeMultiple, request.Width / GenerationRequest.SizeMultiple);
+        var (h, w) = (request.Height / GenerationSpec.SizeMultiple, request.Width / GenerationSpec.SizeMultiple);
         var shape = array.Shape;
         var fits = shape.Count switch
         {

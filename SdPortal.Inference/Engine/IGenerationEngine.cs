@@ -14,5 +14,5 @@ public interface IGenerationEngine
     /// <summary>Generates <paramref name="request"/> with model <paramref name="modelKey"/>; progress as the pipeline reports it.</summary>
     /// <returns>The images and timings, and the device that ran them.</returns>
     Task<(GenerationResult Result, string Device)> GenerateAsync(
-        string modelKey, GenerationRequest request, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken);
+        string modelKey, GenerationSpec request, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken);
 }

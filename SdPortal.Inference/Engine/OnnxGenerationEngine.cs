@@ -72,7 +72,7 @@ public sealed partial class OnnxGenerationEngine : IGenerationEngine, IDisposabl
     public IReadOnlyList<string> Devices { get; }
 
     public async Task<(GenerationResult Result, string Device)> GenerateAsync(
-        string modelKey, GenerationRequest request, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+        string modelKey, GenerationSpec request, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
     {
         var device = LeaseDevice(modelKey);
         try
@@ -103,7 +103,7 @@ public sealed partial class OnnxGenerationEngine : IGenerationEngine, IDisposabl
     /// How many images one UNet pass may take within the job memory budget (ADR-016). The web node refused what cannot
     /// fit at all; a job that still does not (this host's budget is smaller) runs one image at a time rather than fail.
     /// </summary>
-    private int? ImagesPerPass(string modelKey, GenerationRequest request)
+    private int? ImagesPerPass(string modelKey, GenerationSpec request)
     {
         if (_memory?.Check(modelKey, request) is not { } verdict)
         {

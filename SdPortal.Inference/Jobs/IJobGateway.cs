@@ -47,7 +47,7 @@ public readonly record struct JobRef(Guid TenantId, Guid JobId);
 public readonly record struct JobLease(JobRef Job, Guid LeaseId);
 
 /// <summary>What a worker runs, and the terms of its lease.</summary>
-public sealed record JobTicket(string Model, GenerationRequest Request, LeaseTerms Lease);
+public sealed record JobTicket(string Model, GenerationSpec Request, LeaseTerms Lease);
 
 /// <summary>
 /// A lease as the portal grants it: renew every third of <paramref name="Duration"/>; a run that reports no step for

@@ -13,5 +13,5 @@ public interface IMemoryAdmission
     long BudgetBytes { get; }
 
     /// <summary>The verdict for <paramref name="request"/> on model <paramref name="modelKey"/>.</summary>
-    MemoryVerdict Check(string modelKey, GenerationRequest request);
+    MemoryVerdict Check(string modelKey, GenerationSpec request);
 }

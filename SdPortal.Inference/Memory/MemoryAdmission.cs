@@ -37,7 +37,7 @@ public sealed partial class MemoryAdmission : IMemoryAdmission
     public long BudgetBytes { get; }
 
     /// <inheritdoc />
-    public MemoryVerdict Check(string modelKey, GenerationRequest request) =>
+    public MemoryVerdict Check(string modelKey, GenerationSpec request) =>
         BudgetBytes > 0 && Architecture(modelKey) is { } model
             ? MemoryPlan.For(model, request, BudgetBytes)
             : MemoryVerdict.Unchecked(request.BatchSize);

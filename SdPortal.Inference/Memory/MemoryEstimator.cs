@@ -37,8 +37,8 @@ public static class MemoryEstimator
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(images, 1);
         var e = model.ElementBytes;
-        var h = (long)height / GenerationRequest.SizeMultiple;
-        var w = (long)width / GenerationRequest.SizeMultiple;
+        var h = (long)height / GenerationSpec.SizeMultiple;
+        var w = (long)width / GenerationSpec.SizeMultiple;
         var samples = guided ? 2L * images : images;
 
         // Attention layers run one after another, so the largest level's scores are the peak, not their sum.

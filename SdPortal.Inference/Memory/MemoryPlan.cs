@@ -11,7 +11,7 @@ namespace SdPortal.Inference.Memory;
 public static class MemoryPlan
 {
     /// <summary>Plans <paramref name="request"/> on <paramref name="model"/> within <paramref name="budgetBytes"/>.</summary>
-    public static MemoryVerdict For(ModelArchitecture model, GenerationRequest request, long budgetBytes)
+    public static MemoryVerdict For(ModelArchitecture model, GenerationSpec request, long budgetBytes)
     {
         var guided = ClassifierFreeGuidance.IsGuided(request.GuidanceScale);
         var whole = MemoryEstimator.Estimate(model, request.Width, request.Height, request.BatchSize, guided);
@@ -38,7 +38,7 @@ public static class MemoryPlan
 
     private static int? LargestSquareSide(ModelArchitecture model, bool guided, long budgetBytes)
     {
-        for (var side = GenerationRequest.MaxSize; side >= GenerationRequest.MinSize; side -= GenerationRequest.SizeMultiple)
+        for (var side = GenerationSpec.MaxSize; side >= GenerationSpec.MinSize; side -= GenerationSpec.SizeMultiple)
         {
             if (MemoryEstimator.Estimate(model, side, side, 1, guided).PeakBytes <= budgetBytes)
             {

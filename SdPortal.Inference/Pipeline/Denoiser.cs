@@ -23,7 +23,7 @@ internal sealed class Denoiser : IDisposable
     private readonly float _guidanceScale;
     private UNetBindings? _bindings;
 
-    public Denoiser(UNetModel unet, IDiffusionScheduler scheduler, PromptEmbeddings prompt, GenerationRequest request)
+    public Denoiser(UNetModel unet, IDiffusionScheduler scheduler, PromptEmbeddings prompt, GenerationSpec request)
     {
         _unet = unet;
         _scheduler = scheduler;
@@ -31,8 +31,8 @@ internal sealed class Denoiser : IDisposable
         Guided = prompt.Guided;
         _guidanceScale = (float)request.GuidanceScale;
         BatchSize = request.BatchSize;
-        LatentHeight = request.Height / GenerationRequest.SizeMultiple;
-        LatentWidth = request.Width / GenerationRequest.SizeMultiple;
+        LatentHeight = request.Height / GenerationSpec.SizeMultiple;
+        LatentWidth = request.Width / GenerationSpec.SizeMultiple;
         ImageLength = unet.LatentChannels * LatentHeight * LatentWidth;
         Samples = Guided ? 2 * BatchSize : BatchSize;
         _latents = new float[BatchSize * ImageLength];

@@ -13,7 +13,7 @@ namespace SdPortal.Inference.Pipeline;
 internal static class InfoText
 {
     /// <summary>Formats the parameters of one image of <paramref name="request"/>.</summary>
-    public static string Format(GenerationRequest request, ulong seed, string sampler, string modelHash)
+    public static string Format(GenerationSpec request, ulong seed, string sampler, string modelHash)
     {
         var text = new StringBuilder(request.Prompt.Length + request.NegativePrompt.Length + 128);
         AppendLine(text, request.Prompt).Append('\n');

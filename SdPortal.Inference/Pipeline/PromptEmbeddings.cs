@@ -17,7 +17,7 @@ internal sealed record PromptEmbeddings(
 {
     /// <summary>Tokenizes and encodes the request's prompts.</summary>
     public static PromptEmbeddings Encode(
-        StableDiffusionModelFolder model, GenerationRequest request, bool guided, CancellationToken cancellationToken)
+        StableDiffusionModelFolder model, GenerationSpec request, bool guided, CancellationToken cancellationToken)
     {
         var prompt = model.Tokenizer.Encode(request.Prompt);
         var negative = guided ? model.Tokenizer.Encode(request.NegativePrompt) : null;

@@ -50,7 +50,7 @@ public sealed partial class StableDiffusionPipeline
     /// <exception cref="GenerationValidationException">The request is invalid; no model has run.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the job stops within one step.</exception>
     public async Task<GenerationResult> GenerateAsync(
-        GenerationRequest request, IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default)
+        GenerationSpec request, IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var errors = request.Validate(_model.LatentChannels);
         if (errors.Count > 0)
@@ -65,14 +65,14 @@ public sealed partial class StableDiffusionPipeline
         // Every pass's scheduler is built before any model runs, so a scheduler's field error stops the job up front.
         // Each pass's noise feeds both its starting latents and its scheduler (ancestral samplers draw more of it).
         var noises = passes.Select(p => new BatchNoise(BatchNoise.SeedOf(seed, p.First), p.Count)).ToList();
-        var schedulers = noises.Select(noise => CreateScheduler(request, noise)).ToList();
+        var schedulers = noises.Select(noise => request.CreateScheduler(_model.SchedulerConfig, noise)).ToList();
         return await Task.Run(
             () => GenerateCoreAsync(request with { Seed = seed }, seed, passes, noises, schedulers, progress, started, cancellationToken),
             cancellationToken);
     }
 
     private async Task<GenerationResult> GenerateCoreAsync(
-        GenerationRequest request,
+        GenerationSpec request,
         ulong seed,
         List<(int First, int Count)> passes,
         List<BatchNoise> noises,
@@ -142,7 +142,7 @@ public sealed partial class StableDiffusionPipeline
     }
 
     /// <summary>The caller's starting noise for images first…first + count − 1, if it gave any.</summary>
-    private static ReadOnlyMemory<float>? PassLatents(GenerationRequest request, int first, int count)
+    private static ReadOnlyMemory<float>? PassLatents(GenerationSpec request, int first, int count)
     {
         if (request.InitialLatents is not { } latents)
         {
@@ -173,29 +173,9 @@ public sealed partial class StableDiffusionPipeline
         progress.Report(new GenerationProgress(step, steps, elapsed, itPerSecond, png));
     }
 
-    /// <summary>
-    /// Builds the job's scheduler before any model runs. Limits that only the scheduler knows (LCM's step ceiling, a
-    /// prediction type it cannot use) become field errors like the request's own.
-    /// </summary>
-    private IDiffusionScheduler CreateScheduler(GenerationRequest request, BatchNoise noise)
-    {
-        try
-        {
-            return SchedulerFactory.Create(request.Scheduler, _model.SchedulerConfig, request.Steps, noise);
-        }
-        catch (ArgumentOutOfRangeException ex)
-        {
-            throw new GenerationValidationException([new("steps", ex.Message)]);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new GenerationValidationException([new("scheduler", ex.Message)]);
-        }
-    }
-
     /// <summary>Decodes one pass's images, whose first is image <paramref name="first"/> of the whole request.</summary>
     private List<GeneratedImage> Decode(
-        GenerationRequest request, ulong seed, int first, string sampler, Denoiser denoiser, CancellationToken cancellationToken)
+        GenerationSpec request, ulong seed, int first, string sampler, Denoiser denoiser, CancellationToken cancellationToken)
     {
         using var decoder = new ImageDecoder(_model, request.Width, request.Height);
         var requestJson = JsonSerializer.Serialize(request, RequestJson);

@@ -49,6 +49,19 @@ public abstract class DiffusionSchedulerBase : IDiffusionScheduler
     private protected int StepsInRun { get; private set; }
 
     /// <inheritdoc />
+    public virtual int Order => 1;
+
+    /// <inheritdoc />
+    public int BeginIndex { get; private set; }
+
+    /// <inheritdoc />
+    public void SetBeginIndex(int index) => throw new NotImplementedException("scheduler helper: begin index");
+
+    /// <inheritdoc />
+    public void AddNoise(ReadOnlySpan<float> original, ReadOnlySpan<float> noise, int stepIndex, Span<float> destination) =>
+        throw new NotImplementedException("scheduler helper: add_noise");
+
+    /// <inheritdoc />
     public void ScaleModelInput(ReadOnlySpan<float> sample, int stepIndex, Span<float> destination)
     {
         CheckStepIndex(stepIndex);

@@ -24,6 +24,26 @@ public interface IDiffusionScheduler
     /// <summary>Whether <see cref="Step"/> draws fresh noise (ancestral, LCM).</summary>
     bool IsStochastic { get; }
 
+    /// <summary>Model calls per inference step (diffusers' <c>scheduler.order</c>: Heun 2, the others 1).</summary>
+    int Order { get; }
+
+    /// <summary>The first model call of the run: 0, or where <see cref="SetBeginIndex"/> put it.</summary>
+    int BeginIndex { get; }
+
+    /// <summary>
+    /// Starts the run at model call <paramref name="index"/> (diffusers' <c>set_begin_index</c>): image-to-image runs
+    /// only the tail <c>Timesteps[index..]</c>, from latents noised with <see cref="AddNoise"/> at <paramref name="index"/>.
+    /// Call it before the first step.
+    /// </summary>
+    void SetBeginIndex(int index);
+
+    /// <summary>
+    /// Noises the clean latents <paramref name="original"/> with standard-normal <paramref name="noise"/> to the level
+    /// of model call <paramref name="stepIndex"/> (diffusers' <c>add_noise</c> at <c>Timesteps[stepIndex]</c>), into
+    /// <paramref name="destination"/>; image-to-image's start and legacy inpainting's per-step re-noising.
+    /// </summary>
+    void AddNoise(ReadOnlySpan<float> original, ReadOnlySpan<float> noise, int stepIndex, Span<float> destination);
+
     /// <summary>Writes the model input for call <paramref name="stepIndex"/> (identity for DDPM-style schedulers).</summary>
     void ScaleModelInput(ReadOnlySpan<float> sample, int stepIndex, Span<float> destination);
 

@@ -8,10 +8,10 @@ namespace SdPortal.Inference.Schedulers;
 public sealed class LmsScheduler : DiffusionSchedulerBase
 {
     /// <summary>The order of the multistep formula.</summary>
-    public const int Order = 4;
+    public const int HistoryLength = 4;
 
     private readonly PredictionType _prediction;
-    private readonly float[]?[] _derivatives = new float[]?[Order];
+    private readonly float[]?[] _derivatives = new float[]?[HistoryLength];
     private int _newest = -1;
     private int _count;
 
@@ -45,8 +45,8 @@ public sealed class LmsScheduler : DiffusionSchedulerBase
     {
         var sigma = (float)SigmaValues![stepIndex];
         var c = new ModelOutputConversion.VeCoefficients(sigma);
-        _newest = (_newest + 1) % Order;
-        _count = Math.Min(_count + 1, Order);
+        _newest = (_newest + 1) % HistoryLength;
+        _count = Math.Min(_count + 1, HistoryLength);
         Buffers(_derivatives, sample.Length);
         var derivative = _derivatives[_newest]!;
         for (var i = 0; i < sample.Length; i++)
@@ -57,8 +57,8 @@ public sealed class LmsScheduler : DiffusionSchedulerBase
         }
 
         // p = min(i + 1, 4), counted from the start of this run.
-        var order = Math.Min(StepsInRun + 1, Order);
-        Span<double> weights = stackalloc double[Order];
+        var order = Math.Min(StepsInRun + 1, HistoryLength);
+        Span<double> weights = stackalloc double[HistoryLength];
         LmsCoefficients.Compute(SigmaValues, stepIndex, order, weights);
         var c0 = (float)weights[0];
         var c1 = order > 1 ? (float)weights[1] : 0f;
@@ -91,5 +91,5 @@ public sealed class LmsScheduler : DiffusionSchedulerBase
         }
     }
 
-    private float[] Derivative(int age) => _derivatives[(_newest - age + Order) % Order]!;
+    private float[] Derivative(int age) => _derivatives[(_newest - age + HistoryLength) % HistoryLength]!;
 }

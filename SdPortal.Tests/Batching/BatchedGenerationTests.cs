@@ -39,7 +39,7 @@ public sealed class BatchedGenerationTests(TinyModelFixture model, ITestOutputHe
     [Fact]
     public async Task ConcurrentJobs_OfEveryKind_ShareCallsAndEachGivesItsUnbatchedImages()
     {
-        GenerationRequest[] requests =
+        GenerationSpec[] requests =
         [
             TestRequests.Small(1) with { Steps = 6 },
             TestRequests.Small(2) with { Steps = 9, Scheduler = "Euler a", GuidanceScale = 4 },

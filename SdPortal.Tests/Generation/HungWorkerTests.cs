@@ -80,7 +80,7 @@ public sealed class HungWorkerTests(ITestOutputHelper output)
             public IReadOnlyList<DeviceStatus> DescribeDevices() => inner.DescribeDevices();
 
             public Task<(GenerationResult Result, string Device)> GenerateAsync(
-                string modelKey, GenerationRequest request, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+                string modelKey, GenerationSpec request, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
             {
                 var first = Interlocked.Increment(ref owner._runs) == 1;
                 var run = Task.Run(() => inner.GenerateAsync(modelKey, request, first ? new Hang(progress, owner._release) : progress, first ? CancellationToken.None : cancellationToken));

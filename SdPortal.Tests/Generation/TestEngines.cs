@@ -24,7 +24,7 @@ internal static class TestEngines
         public IReadOnlyList<DeviceStatus> DescribeDevices() => inner.DescribeDevices();
 
         public Task<(GenerationResult Result, string Device)> GenerateAsync(
-            string modelKey, GenerationRequest request, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken) =>
+            string modelKey, GenerationSpec request, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken) =>
             inner.GenerateAsync(modelKey, request, new Progress(progress, perStep), cancellationToken);
 
         private sealed class Progress(IProgress<GenerationProgress>? inner, TimeSpan perStep) : IProgress<GenerationProgress>
@@ -49,7 +49,7 @@ internal sealed class FailingEngine(Func<Exception> error) : IGenerationEngine
     public IReadOnlyList<DeviceStatus> DescribeDevices() => [new DeviceStatus("cpu", [], 0, 0)];
 
     public Task<(GenerationResult Result, string Device)> GenerateAsync(
-        string modelKey, GenerationRequest request, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+        string modelKey, GenerationSpec request, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _runs);
         throw error();

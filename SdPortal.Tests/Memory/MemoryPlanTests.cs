@@ -76,6 +76,6 @@ public sealed class MemoryPlanTests
         }
     }
 
-    private static GenerationRequest Request(int side, int batch) =>
+    private static GenerationSpec Request(int side, int batch) =>
         new() { Prompt = "a cat", Width = side, Height = side, BatchSize = batch };
 }

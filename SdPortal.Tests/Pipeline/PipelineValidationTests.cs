@@ -6,7 +6,7 @@ namespace SdPortal.Tests.Pipeline;
 
 public sealed class PipelineValidationTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
 {
-    public static TheoryData<string, GenerationRequest> InvalidRequests => new()
+    public static TheoryData<string, GenerationSpec> InvalidRequests => new()
     {
         { "prompt", TestRequests.Small() with { Prompt = "" } },
         { "prompt", TestRequests.Small() with { Prompt = "   " } },
@@ -29,7 +29,7 @@ public sealed class PipelineValidationTests(TinyModelFixture model) : IClassFixt
 
     [Theory]
     [MemberData(nameof(InvalidRequests))]
-    public void Validate_BadField_NamesThatFieldOnly(string field, GenerationRequest request)
+    public void Validate_BadField_NamesThatFieldOnly(string field, GenerationSpec request)
     {
         var errors = request.Validate();
 
@@ -39,7 +39,7 @@ public sealed class PipelineValidationTests(TinyModelFixture model) : IClassFixt
 
     [Theory]
     [MemberData(nameof(InvalidRequests))]
-    public async Task Generate_BadRequest_ThrowsValidationExceptionBeforeAnyStep(string field, GenerationRequest request)
+    public async Task Generate_BadRequest_ThrowsValidationExceptionBeforeAnyStep(string field, GenerationSpec request)
     {
         var progress = new SynchronousProgress();
 

@@ -17,7 +17,7 @@ internal static class ApiProblems
     /// </summary>
     public static IResult KeyReused(string key) =>
         TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency key reused",
-            detail: $"Idempotency-Key {Inference.Pipeline.GenerationRequest.Quote(key)} was already used for a different request; use a new key for a new request.");
+            detail: $"Idempotency-Key {Inference.Pipeline.GenerationSpec.Quote(key)} was already used for a different request; use a new key for a new request.");
 
     public static IResult Conflict(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail);

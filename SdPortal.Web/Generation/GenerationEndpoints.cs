@@ -43,7 +43,7 @@ internal static class GenerationEndpoints
     /// </summary>
     private static IResult Cost(int? width, int? height, int? steps, int? batchSize, GenerationCost cost)
     {
-        var defaults = new GenerationRequest { Prompt = "price" };
+        var defaults = new GenerationSpec { Prompt = "price" };
         var shape = defaults with
         {
             Width = width ?? defaults.Width,

@@ -116,7 +116,7 @@ public sealed partial class GenerationSubmitter(
     }
 
     /// <summary>The largest first seed of a batch of <paramref name="batchSize"/>: image seeds go up to seed + batchSize − 1.</summary>
-    public static long MaxSeed(int batchSize) => long.MaxValue - Math.Clamp(batchSize - 1, 0, GenerationRequest.MaxBatchSize);
+    public static long MaxSeed(int batchSize) => long.MaxValue - Math.Clamp(batchSize - 1, 0, GenerationSpec.MaxBatchSize);
 
     /// <summary>The job accepted earlier under <paramref name="reserveKey"/>, if any, with its current queue place.</summary>
     private async Task<SubmitOutcome.Accepted?> FindAcceptedAsync(string reserveKey, CancellationToken ct)
@@ -133,16 +133,16 @@ public sealed partial class GenerationSubmitter(
     }
 
     /// <summary>Whether <paramref name="job"/> was accepted for this very request (a retry), not another one under the same key.</summary>
-    private static bool SameRequest(GenerationJob job, GenerationRequest request, string model, long? seed) =>
+    private static bool SameRequest(GenerationJob job, GenerationSpec request, string model, long? seed) =>
         job.Prompt == request.Prompt && job.NegativePrompt == request.NegativePrompt && job.Model == model
         && job.Scheduler == SchedulerFactory.Canonical(request.Scheduler) && job.Steps == request.Steps
         && job.GuidanceScale.Equals(request.GuidanceScale) && job.Width == request.Width && job.Height == request.Height
         && job.Seed == seed && job.BatchSize == request.BatchSize;
 
-    private static GenerationRequest ToEngineRequest(SubmitGenerationRequest body)
+    private static GenerationSpec ToEngineRequest(SubmitGenerationRequest body)
     {
-        var defaults = new GenerationRequest { Prompt = string.Empty };
-        return new GenerationRequest
+        var defaults = new GenerationSpec { Prompt = string.Empty };
+        return new GenerationSpec
         {
             Prompt = body.Prompt ?? string.Empty,
             NegativePrompt = body.NegativePrompt ?? string.Empty,
@@ -156,7 +156,7 @@ public sealed partial class GenerationSubmitter(
         };
     }
 
-    private async Task<Dictionary<string, List<string>>> CheckAsync(GenerationRequest request, string model, long? seed, CancellationToken ct)
+    private async Task<Dictionary<string, List<string>>> CheckAsync(GenerationSpec request, string model, long? seed, CancellationToken ct)
     {
         var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         void Add(string field, string message) => (errors.TryGetValue(field, out var list) ? list : errors[field] = []).Add(message);
@@ -194,11 +194,11 @@ public sealed partial class GenerationSubmitter(
 
         if (!models.Contains(model))
         {
-            Add("model", $"{GenerationRequest.Quote(model)} is unknown; available: {string.Join(", ", models.Entries.Select(e => e.Key))}");
+            Add("model", $"{GenerationSpec.Quote(model)} is unknown; available: {string.Join(", ", models.Entries.Select(e => e.Key))}");
         }
         else if (limits.AllowedModels.Count > 0 && !limits.AllowedModels.Contains(model))
         {
-            Add("model", $"{GenerationRequest.Quote(model)} is not allowed on this plan; allowed: {string.Join(", ", limits.AllowedModels)}");
+            Add("model", $"{GenerationSpec.Quote(model)} is not allowed on this plan; allowed: {string.Join(", ", limits.AllowedModels)}");
         }
         else if (errors.Count == 0 && memory.Check(model, request) is { Refused: true, Field: { } field, Message: { } message })
         {

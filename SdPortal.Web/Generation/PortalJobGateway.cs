@@ -48,7 +48,7 @@ public sealed class PortalJobGateway(
 
         live.Record(job.JobId, 0, row.Steps);
         await events.ProgressAsync(job.TenantId, job.JobId, 0, row.Steps, null);
-        return new JobTicket(row.Model, new GenerationRequest
+        return new JobTicket(row.Model, new GenerationSpec
         {
             Prompt = row.Prompt,
             NegativePrompt = row.NegativePrompt ?? string.Empty,

@@ -23,7 +23,7 @@ public sealed class CreateFormModel
 
     public string? Model { get; set; }
 
-    public string Scheduler { get; set; } = GenerationRequest.DefaultScheduler;
+    public string Scheduler { get; set; } = GenerationSpec.DefaultScheduler;
 
     public int Steps { get; set; } = 20;
 
@@ -60,7 +60,7 @@ public sealed class CreateFormModel
     public static string? SizeError(int width, int height) =>
         IsValidSide(width) && IsValidSide(height)
             ? null
-            : $"Width and height must be multiples of {GenerationRequest.SizeMultiple} within {GenerationRequest.MinSize}…{GenerationRequest.MaxSize}.";
+            : $"Width and height must be multiples of {GenerationSpec.SizeMultiple} within {GenerationSpec.MinSize}…{GenerationSpec.MaxSize}.";
 
     /// <summary>The form of a job's parameters, for "reuse"; <paramref name="seed"/> fixes the seed (e.g. one image's).</summary>
     public static CreateFormModel FromJob(GenerationJob job, long? seed) => new()
@@ -92,7 +92,7 @@ public sealed class CreateFormModel
         Prompt, NegativePrompt, Model, Scheduler, Steps, GuidanceScale, Width, Height, RandomSeed ? null : Seed, BatchSize);
 
     private static bool IsValidSide(int side) =>
-        side is >= GenerationRequest.MinSize and <= GenerationRequest.MaxSize && side % GenerationRequest.SizeMultiple == 0;
+        side is >= GenerationSpec.MinSize and <= GenerationSpec.MaxSize && side % GenerationSpec.SizeMultiple == 0;
 
     private static string NewKey() => Guid.NewGuid().ToString("N");
 }

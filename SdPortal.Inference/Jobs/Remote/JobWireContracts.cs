@@ -7,7 +7,7 @@ public sealed record StartJobBody(string WorkerName);
 
 /// <summary>
 /// Answer of <c>start</c> (200; 204 means nothing to do): the request to run and the lease. A flat copy of
-/// <see cref="GenerationRequest"/>, whose starting latents a portal job never sets.
+/// <see cref="GenerationSpec"/>, whose starting latents a portal job never sets.
 /// </summary>
 public sealed record JobTicketBody(
     string Model, string Prompt, string NegativePrompt, string Scheduler, int Steps, double GuidanceScale,
@@ -20,7 +20,7 @@ public sealed record JobTicketBody(
             ticket.Lease.Id, ticket.Lease.Duration.TotalSeconds, ticket.Lease.StallAfter.TotalSeconds);
     }
 
-    public JobTicket ToTicket() => new(Model, new GenerationRequest
+    public JobTicket ToTicket() => new(Model, new GenerationSpec
     {
         Prompt = Prompt,
         NegativePrompt = NegativePrompt,

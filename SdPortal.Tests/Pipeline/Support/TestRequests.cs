@@ -5,7 +5,7 @@ namespace SdPortal.Tests.Pipeline.Support;
 public static class TestRequests
 {
     /// <summary>A cheap valid request: 64×64, 4 guided steps of Euler, fixed seed.</summary>
-    public static GenerationRequest Small(ulong? seed = 42) => new()
+    public static GenerationSpec Small(ulong? seed = 42) => new()
     {
         Prompt = "a photo of a cat",
         NegativePrompt = "blurry",
