@@ -7,6 +7,7 @@ using SdPortal.Data.Billing;
 using SdPortal.Data.Credits;
 using SdPortal.Data.Entities;
 using SdPortal.Data.Generation;
+using SdPortal.Data.Inputs;
 using SdPortal.Data.Tenancy;
 using SdPortal.Data.Tenants;
 
@@ -39,6 +40,9 @@ public abstract class PortalDbContext(DbContextOptions options, ITenantContext t
     public DbSet<GenerationJob> GenerationJobs => Set<GenerationJob>();
 
     public DbSet<GeneratedImage> GeneratedImages => Set<GeneratedImage>();
+
+    /// <summary>Images members uploaded to generate from (image-to-image, inpainting).</summary>
+    public DbSet<InputImage> InputImages => Set<InputImage>();
 
     public DbSet<AuditLogEntry> AuditLog => Set<AuditLogEntry>();
 

@@ -10,10 +10,9 @@ internal sealed class GenerationJobConfiguration : IEntityTypeConfiguration<Gene
     {
         builder.Property(j => j.Status).HasConversion<string>().HasMaxLength(16);
         builder.Property(j => j.Prompt).HasMaxLength(4000);
-        builder.Property(j => j.NegativePrompt).HasMaxLength(4000);
         builder.Property(j => j.Model).HasMaxLength(128);
         builder.Property(j => j.Error).HasMaxLength(2000);
-        builder.Property(j => j.Scheduler).HasMaxLength(64);
+        builder.Property(j => j.Warnings).HasMaxLength(2000);
         builder.Property(j => j.WorkerName).HasMaxLength(200);
         builder.Property(j => j.TimingsJson).HasMaxLength(1000);
         builder.HasIndex(j => new { j.TenantId, j.Status });

@@ -2,7 +2,7 @@ using SdPortal.Data.Tenancy;
 
 namespace SdPortal.Data.Generation;
 
-/// <summary>One text-to-image request: its parameters, lifecycle, timings and the credits reserved for it.</summary>
+/// <summary>One generation job: its spec, lifecycle, timings and the credits reserved for it.</summary>
 public sealed class GenerationJob : ITenantOwned
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
@@ -14,28 +14,23 @@ public sealed class GenerationJob : ITenantOwned
 
     public GenerationJobStatus Status { get; set; } = GenerationJobStatus.Queued;
 
+    /// <summary>
+    /// The job's <c>GenerationSpec</c> as accepted (model resolved, sampler by its canonical name), in its one JSON form
+    /// (<c>GenerationSpecJson</c>): every parameter, persisted unchanged and handed unchanged to the worker.
+    /// </summary>
+    public required string Spec { get; set; }
+
+    /// <summary>The spec's prompt, kept beside it for the gallery's text search only; the spec owns it.</summary>
     public required string Prompt { get; set; }
 
-    public string? NegativePrompt { get; set; }
-
-    /// <summary>The model key, e.g. "sd15".</summary>
+    /// <summary>The spec's model key, e.g. "sd15", beside it for the dispatcher's model affinity and listings.</summary>
     public required string Model { get; set; }
 
-    /// <summary>The sampler's canonical name, e.g. "Euler a".</summary>
-    public string Scheduler { get; set; } = "Euler a";
+    /// <summary>The denoising steps that run (the spec's <c>DenoisingSteps</c>): progress counts to it.</summary>
+    public int TotalSteps { get; set; }
 
-    public int Width { get; set; }
-
-    public int Height { get; set; }
-
-    public int Steps { get; set; }
-
-    public double GuidanceScale { get; set; }
-
-    /// <summary>The seed of the first image; null until chosen.</summary>
+    /// <summary>The seed of the first image: the spec's, or the one drawn for it once the job ran; null until chosen.</summary>
     public long? Seed { get; set; }
-
-    public int BatchSize { get; set; } = 1;
 
     /// <summary>Credits reserved in the ledger when the job was accepted.</summary>
     public long ReservedCredits { get; set; }
@@ -78,6 +73,9 @@ public sealed class GenerationJob : ITenantOwned
 
     /// <summary>Stage timings of the successful run as JSON (text encoding, denoising, decoding, total).</summary>
     public string? TimingsJson { get; set; }
+
+    /// <summary>What the user should know about the finished run (e.g. a plain-syntax prompt cut at 75 tokens), one per line.</summary>
+    public string? Warnings { get; set; }
 }
 
 /// <summary>Where a generation job is in its lifecycle.</summary>

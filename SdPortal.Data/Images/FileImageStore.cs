@@ -3,16 +3,21 @@ using System.Security.Cryptography;
 namespace SdPortal.Data.Images;
 
 /// <summary>
-/// Images as files under <c>{DataDirectory}/images/{tenant}/{image}.png</c>, written to a temporary name and moved into
+/// Images as files under <c>{DataDirectory}/images/{tenant}/{image}.{png|jpeg|webp}</c>, written to a temporary name and moved into
 /// place so readers never see half a file. Paths are checked to stay inside the tenant's folder.
 /// </summary>
 internal sealed class FileImageStore(PortalStorage storage) : IImageStore
 {
     private readonly string _root = Path.Combine(storage.DataDirectory, "images");
 
-    public async Task<StoredImage> SaveAsync(Guid tenantId, Guid imageId, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    public async Task<StoredImage> SaveAsync(Guid tenantId, Guid imageId, ReadOnlyMemory<byte> content, string extension, CancellationToken cancellationToken = default)
     {
-        var contentPath = $"{tenantId:N}/{imageId:N}.png";
+        if (extension is not ("png" or "jpeg" or "webp"))
+        {
+            throw new ArgumentOutOfRangeException(nameof(extension), extension, "Images are stored as png, jpeg or webp.");
+        }
+
+        var contentPath = $"{tenantId:N}/{imageId:N}.{extension}";
         var fullPath = Path.Combine(_root, contentPath);
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
         var temporary = fullPath + ".tmp";

@@ -3,8 +3,11 @@ namespace SdPortal.Data.Images;
 /// <summary>Where generated image bytes live; rows in the database hold only the returned path, hash and size.</summary>
 public interface IImageStore
 {
-    /// <summary>Stores <paramref name="content"/> as image <paramref name="imageId"/> of <paramref name="tenantId"/>.</summary>
-    Task<StoredImage> SaveAsync(Guid tenantId, Guid imageId, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Stores <paramref name="content"/> as image <paramref name="imageId"/> of <paramref name="tenantId"/>, a file of
+    /// the format <paramref name="extension"/> names ("png" for outputs; an input image keeps its own format).
+    /// </summary>
+    Task<StoredImage> SaveAsync(Guid tenantId, Guid imageId, ReadOnlyMemory<byte> content, string extension, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Opens a stored image for reading, or null when it does not exist or <paramref name="contentPath"/> is not one of

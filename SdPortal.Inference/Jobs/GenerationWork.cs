@@ -65,7 +65,7 @@ public sealed partial class GenerationWork(
 
         var lease = new JobLease(job, ticket.Lease.Id);
         var started = time.GetTimestamp();
-        LogStarted(logger, jobId, tenantId, ticket.Model, ticket.Request.Steps, WorkerIdentity.Name, ticket.Lease.Duration.TotalSeconds);
+        LogStarted(logger, jobId, tenantId, ticket.Model, ticket.Spec.DenoisingSteps, WorkerIdentity.Name, ticket.Lease.Duration.TotalSeconds);
         using var run = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
         await using var keeper = new LeaseKeeper(gateway, lease, ticket.Lease, run, time, CallTimeout, logger);
         JobOutput output;
@@ -143,7 +143,7 @@ public sealed partial class GenerationWork(
     private async Task<JobOutput> GenerateAsync(JobTicket ticket, LeaseKeeper keeper, CancellationToken token)
     {
         await using var relay = new ProgressRelay(gateway, keeper, CallTimeout, logger);
-        var generation = engine.GenerateAsync(ticket.Model, ticket.Request, relay, token);
+        var generation = engine.GenerateAsync(ticket.Model, ticket.Spec, relay, token);
         if (await Task.WhenAny(generation, keeper.Gone) != generation
             && await Task.WhenAny(generation, Task.Delay(LeaveBehindAfter, time, CancellationToken.None)) != generation)
         {

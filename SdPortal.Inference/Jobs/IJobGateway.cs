@@ -46,8 +46,8 @@ public readonly record struct JobRef(Guid TenantId, Guid JobId);
 /// <summary>A worker's hold on a running job: only the holder of the current lease may report on or settle it.</summary>
 public readonly record struct JobLease(JobRef Job, Guid LeaseId);
 
-/// <summary>What a worker runs, and the terms of its lease.</summary>
-public sealed record JobTicket(string Model, GenerationSpec Request, LeaseTerms Lease);
+/// <summary>What a worker runs — the model and the spec, with its input images' files in <see cref="GenerationSpec.Inputs"/> — and the terms of its lease.</summary>
+public sealed record JobTicket(string Model, GenerationSpec Spec, LeaseTerms Lease);
 
 /// <summary>
 /// A lease as the portal grants it: renew every third of <paramref name="Duration"/>; a run that reports no step for

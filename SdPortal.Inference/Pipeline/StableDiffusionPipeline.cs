@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SdPortal.Inference.Models;
@@ -13,8 +12,6 @@ namespace SdPortal.Inference.Pipeline;
 /// </summary>
 public sealed partial class StableDiffusionPipeline
 {
-    private static readonly JsonSerializerOptions RequestJson = new(JsonSerializerDefaults.Web);
-
     private readonly StableDiffusionModelFolder _model;
     private readonly StableDiffusionPipelineOptions _options;
     private readonly ILogger _logger;
@@ -178,7 +175,7 @@ public sealed partial class StableDiffusionPipeline
         GenerationSpec request, ulong seed, int first, string sampler, Denoiser denoiser, CancellationToken cancellationToken)
     {
         using var decoder = new ImageDecoder(_model, request.Width, request.Height);
-        var requestJson = JsonSerializer.Serialize(request, RequestJson);
+        var requestJson = GenerationSpecJson.Serialize(request);
         var images = new List<GeneratedImage>(denoiser.BatchSize);
         for (var k = 0; k < denoiser.BatchSize; k++)
         {

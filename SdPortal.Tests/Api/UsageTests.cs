@@ -111,11 +111,10 @@ public sealed class UsageTests
         var job = new GenerationJob
         {
             UserId = userId,
+            Spec = """{"prompt":"a fox","model":"sd15"}""",
             Prompt = "a fox",
             Model = "sd15",
-            Width = 512,
-            Height = 512,
-            Steps = 20,
+            TotalSteps = 20,
             ReservedCredits = 5,
             CreatedAtUtc = DateTime.UtcNow,
         };

@@ -4,6 +4,7 @@ using SdPortal.Data.Billing;
 using SdPortal.Data.Credits;
 using SdPortal.Data.Entities;
 using SdPortal.Data.Generation;
+using SdPortal.Data.Inputs;
 using SdPortal.Data.Tenancy;
 using SdPortal.Data.Tenants;
 
@@ -54,6 +55,16 @@ internal static class TenantOwnedSamples
                 ContentPath = "p",
                 ContentHash = "h",
             },
+            [typeof(InputImage)] = (s, t) => new InputImage
+            {
+                TenantId = t,
+                UserId = s.UserId,
+                Format = "png",
+                Width = 64,
+                Height = 64,
+                ContentPath = "p",
+                ContentHash = "h",
+            },
             [typeof(AuditLogEntry)] = (s, t) => new AuditLogEntry { TenantId = t, ActorUserId = s.UserId, Action = "a", Details = "d" },
             [typeof(BillingAccount)] = (_, t) => new BillingAccount { TenantId = t, StripeCustomerId = $"cus_{Guid.NewGuid():N}" },
             [typeof(BillingSubscription)] = (_, t) => new BillingSubscription
@@ -75,10 +86,9 @@ internal static class TenantOwnedSamples
     {
         TenantId = tenantId,
         UserId = userId,
+        Spec = """{"prompt":"a lighthouse","model":"sd15"}""",
         Prompt = "a lighthouse",
         Model = "sd15",
-        Width = 512,
-        Height = 512,
-        Steps = 20,
+        TotalSteps = 20,
     };
 }

@@ -34,7 +34,7 @@ public sealed class InternalJobApiTests
         Assert.Equal((GenerationJobStatus.Queued, 0), (afterRefusals.Status, afterRefusals.Attempts));
         Assert.Equal(HttpStatusCode.OK, right.StatusCode);
         var ticket = await right.Content.ReadFromJsonAsync<JobTicketBody>(PortalWebFactory.Json);
-        Assert.Equal(("tiny-synthetic", 4), (ticket!.Model, ticket.Steps));
+        Assert.Equal(("tiny-synthetic", 4), (ticket!.Model, ticket.ToTicket().Spec.Steps));
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class FileImageStoreTests
         var (tenantA, tenantB, imageId) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
         var bytes = RandomNumberGenerator.GetBytes(4096);
 
-        var stored = await store.SaveAsync(tenantA, imageId, bytes);
+        var stored = await store.SaveAsync(tenantA, imageId, bytes, "png");
         await using var read = store.OpenRead(tenantA, stored.ContentPath);
         using var copy = new MemoryStream();
         await read!.CopyToAsync(copy);

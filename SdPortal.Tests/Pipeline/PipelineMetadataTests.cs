@@ -79,6 +79,8 @@ public sealed class PipelineMetadataTests(TinyModelFixture model) : IClassFixtur
         Assert.Equal(5, root.GetProperty("guidanceScale").GetDouble());
         Assert.Equal(2, root.GetProperty("batchSize").GetInt32());
         Assert.Equal("Euler", root.GetProperty("scheduler").GetString());
-        Assert.False(root.GetProperty("hasInitialLatents").GetBoolean());
+        Assert.Equal("A1111", root.GetProperty("promptSyntax").GetString());
+        Assert.False(root.TryGetProperty("hasInitialLatents", out _)); // engine-only inputs never reach the file
+        Assert.Equal(request with { Seed = result.Seed }, GenerationSpecJson.Deserialize(root.GetRawText()));
     }
 }

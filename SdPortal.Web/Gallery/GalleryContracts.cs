@@ -1,3 +1,5 @@
+using SdPortal.Inference.Pipeline;
+
 namespace SdPortal.Web.Gallery;
 
 /// <summary>
@@ -13,7 +15,7 @@ public sealed record GalleryQuery(
     Guid? Cursor = null,
     int PageSize = GalleryReader.DefaultPageSize);
 
-/// <summary>One image with every parameter that made it (the PNG's own "parameters" text says the same).</summary>
+/// <summary>One image with the spec that made it (the PNG's own "parameters" text says the same).</summary>
 public sealed record GalleryItem(
     Guid ImageId,
     Guid JobId,
@@ -23,13 +25,9 @@ public sealed record GalleryItem(
     int Width,
     int Height,
     string Prompt,
-    string? NegativePrompt,
     string Model,
     bool ModelIsSynthetic,
-    string Scheduler,
-    int Steps,
-    double GuidanceScale,
-    int BatchSize,
+    GenerationSpec Spec,
     long SizeBytes,
     DateTime CreatedAtUtc,
     string? OwnerEmail);

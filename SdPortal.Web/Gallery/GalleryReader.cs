@@ -2,6 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using SdPortal.Data;
 using SdPortal.Data.Generation;
 using SdPortal.Inference.Engine;
+using SdPortal.Inference.Pipeline;
+using GeneratedImage = SdPortal.Data.Generation.GeneratedImage;
 using SdPortal.Web.Generation;
 
 namespace SdPortal.Web.Gallery;
@@ -71,8 +73,8 @@ public sealed class GalleryReader(PortalDbContext db, ModelCatalog models)
 
     private GalleryItem ToItem(Row r) => new(
         r.Image.Id, r.Job.Id, GenerationReader.ImageUrl(r.Image.Id), r.Image.Index, r.Image.Seed, r.Image.Width, r.Image.Height,
-        r.Job.Prompt, r.Job.NegativePrompt, r.Job.Model, models.Entries.FirstOrDefault(m => m.Key == r.Job.Model)?.IsSynthetic ?? false,
-        r.Job.Scheduler, r.Job.Steps, r.Job.GuidanceScale, r.Job.BatchSize, r.Image.SizeBytes, r.Image.CreatedAtUtc, r.OwnerEmail);
+        r.Job.Prompt, r.Job.Model, models.Entries.FirstOrDefault(m => m.Key == r.Job.Model)?.IsSynthetic ?? false,
+        GenerationSpecJson.Deserialize(r.Job.Spec), r.Image.SizeBytes, r.Image.CreatedAtUtc, r.OwnerEmail);
 
     // Init properties, not a positional record: EF translates later operators (filters, ordering) over member
     // initialisers, not over constructor arguments.

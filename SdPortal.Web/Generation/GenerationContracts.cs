@@ -1,19 +1,7 @@
 using SdPortal.Data.Generation;
+using SdPortal.Inference.Pipeline;
 
 namespace SdPortal.Web.Generation;
-
-/// <summary>POST /api/v1/generations. Omitted fields take the engine's defaults; model defaults to Models:Default.</summary>
-public sealed record SubmitGenerationRequest(
-    string? Prompt,
-    string? NegativePrompt = null,
-    string? Model = null,
-    string? Scheduler = null,
-    int? Steps = null,
-    double? GuidanceScale = null,
-    int? Width = null,
-    int? Height = null,
-    long? Seed = null,
-    int? BatchSize = null);
 
 public sealed record SubmitGenerationResponse(Guid Id, string Status, int QueuePosition, double EstimatedStartSeconds);
 
@@ -23,6 +11,7 @@ public sealed record GenerationImageResponse(Guid Id, string Url, long Seed, int
 
 public sealed record GenerationTimingsResponse(double? QueuedSeconds, double? RunSeconds, double? TextEncodingMs, double? DenoisingMs, double? DecodingMs);
 
+/// <summary>A job: its state, images and timings, and the spec it runs (every parameter, as accepted).</summary>
 public sealed record GenerationResponse(
     Guid Id,
     string Status,
@@ -38,6 +27,8 @@ public sealed record GenerationResponse(
     long Credits,
     DateTime CreatedAtUtc,
     GenerationTimingsResponse Timings,
+    GenerationSpec Spec,
+    IReadOnlyList<string> Warnings,
     string? WaitReason = null,
     bool CancelRequested = false);
 

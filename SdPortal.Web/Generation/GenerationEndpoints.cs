@@ -41,8 +41,9 @@ internal static class GenerationEndpoints
     /// The price of a request shape, checked by the engine's own rules for those fields (so no product of huge numbers
     /// overflows and no price is quoted for a request that would be refused); plan limits are the submission's concern.
     /// </summary>
-    private static IResult Cost(int? width, int? height, int? steps, int? batchSize, GenerationCost cost)
+    private static IResult Cost(int? width, int? height, int? steps, int? batchSize, double? strength, GenerationCost cost)
     {
+        // A strength prices image-to-image: the steps that run are int(steps × strength) (a placeholder image id marks the mode).
         var defaults = new GenerationSpec { Prompt = "price" };
         var shape = defaults with
         {
@@ -50,6 +51,8 @@ internal static class GenerationEndpoints
             Height = height ?? defaults.Height,
             Steps = steps ?? defaults.Steps,
             BatchSize = batchSize ?? defaults.BatchSize,
+            Strength = strength ?? defaults.Strength,
+            InitImageId = strength is null ? null : Guid.Empty,
         };
         if (shape.Validate() is { Count: > 0 } errors)
         {
@@ -57,12 +60,12 @@ internal static class GenerationEndpoints
         }
 
         return TypedResults.Ok(new CostResponse(
-            cost.Credits(shape.Width, shape.Height, shape.Steps, shape.BatchSize),
-            "batchSize × max(1, ⌈width × height × steps ÷ Generation:PixelStepsPerCredit⌉); the default makes one 512×512 image of 20 steps cost 1 credit"));
+            cost.Credits(shape),
+            "batchSize × max(1, ⌈width × height × steps run ÷ Generation:PixelStepsPerCredit⌉), where image-to-image runs int(steps × strength); the default makes one 512×512 image of 20 steps cost 1 credit"));
     }
 
     private static async Task<IResult> SubmitAsync(
-        SubmitGenerationRequest body,
+        GenerationSpec body,
         [FromHeader(Name = IdempotencyKey.Header)] string? idempotencyKey,
         GenerationSubmitter submitter,
         PortalCaller caller,

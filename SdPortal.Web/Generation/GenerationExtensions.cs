@@ -7,6 +7,7 @@ using SdPortal.Inference.Jobs;
 using SdPortal.Web.Api;
 using SdPortal.Web.Api.Access;
 using SdPortal.Web.Gallery;
+using SdPortal.Web.Inputs;
 using SdPortal.Web.Operators;
 
 namespace SdPortal.Web.Generation;
@@ -51,6 +52,8 @@ public static class GenerationExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FairDispatcher>());
         builder.Services.AddSingleton<JobRecoverySweeper>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<JobRecoverySweeper>());
+        builder.Services.AddSingleton<ModelSchedulers>();
+        builder.Services.AddScoped<InputImageAccess>();
         builder.Services.AddScoped<GenerationSubmitter>();
         builder.Services.AddScoped<GenerationReader>();
         builder.Services.AddScoped<GenerationCanceller>();

@@ -3,6 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using SdPortal.Data;
 using SdPortal.Data.Generation;
 using SdPortal.Inference.Engine;
+using SdPortal.Inference.Pipeline;
+using GeneratedImage = SdPortal.Data.Generation.GeneratedImage;
 
 namespace SdPortal.Web.Generation;
 
@@ -66,8 +68,9 @@ public sealed class GenerationReader(PortalDbContext db, LiveProgress live, Queu
             Stage("denoisingMs"),
             Stage("decodingMs"));
         var synthetic = models.Entries.FirstOrDefault(m => m.Key == job.Model)?.IsSynthetic ?? false;
-        return new GenerationResponse(job.Id, GenerationStatusNames.Of(job.Status), job.Prompt, job.Model, synthetic, step, job.Steps,
+        var warnings = job.Warnings is null ? [] : job.Warnings.Split('\n');
+        return new GenerationResponse(job.Id, GenerationStatusNames.Of(job.Status), job.Prompt, job.Model, synthetic, step, job.TotalSteps,
             spot?.Position, spot?.EstimatedStartSeconds, [.. images.Select(ToResponse)], job.Error, job.ReservedCredits, job.CreatedAtUtc, timings,
-            spot?.WaitReason, job.CancelRequestedAtUtc is not null && !JobStates.IsTerminal(job.Status));
+            GenerationSpecJson.Deserialize(job.Spec), warnings, spot?.WaitReason, job.CancelRequestedAtUtc is not null && !JobStates.IsTerminal(job.Status));
     }
 }

@@ -7,6 +7,7 @@ using SdPortal.Inference.Engine;
 using SdPortal.Inference.Memory;
 using SdPortal.Inference.Pipeline;
 using SdPortal.Inference.Schedulers;
+using SdPortal.Web.Inputs;
 
 namespace SdPortal.Web.Generation;
 
@@ -24,6 +25,8 @@ public sealed partial class GenerationSubmitter(
     GenerationCost cost,
     SubmitRateLimiter rateLimiter,
     ModelCatalog models,
+    ModelSchedulers schedulers,
+    InputImageAccess inputs,
     IMemoryAdmission memory,
     FairDispatcher dispatcher,
     QueueBoard board,
@@ -35,7 +38,7 @@ public sealed partial class GenerationSubmitter(
     public const int MaxIdempotencyKeyLength = 128;
 
     public async Task<SubmitOutcome> SubmitAsync(
-        Guid tenantId, Guid userId, SubmitGenerationRequest body, CancellationToken ct, string? idempotencyKey = null)
+        Guid tenantId, Guid userId, GenerationSpec body, CancellationToken ct, string? idempotencyKey = null)
     {
         if (idempotencyKey is { Length: 0 or > MaxIdempotencyKeyLength })
         {
@@ -45,12 +48,12 @@ public sealed partial class GenerationSubmitter(
             });
         }
 
-        var request = ToEngineRequest(body);
-        var model = string.IsNullOrWhiteSpace(body.Model) ? models.DefaultKey : body.Model;
+        var spec = Normalize(body);
+        var specJson = GenerationSpecJson.Serialize(spec);
         var reserveKey = idempotencyKey is null ? null : $"submit:{userId:N}:{idempotencyKey}";
         if (reserveKey is not null && await FindAcceptedAsync(reserveKey, ct) is { } earlier)
         {
-            return SameRequest(earlier.Job, request, model, body.Seed) ? earlier : new SubmitOutcome.KeyReused(idempotencyKey!, earlier.Job.Id);
+            return earlier.Job.Spec == specJson ? earlier : new SubmitOutcome.KeyReused(idempotencyKey!, earlier.Job.Id);
         }
 
         if (rateLimiter.TryAcquire(tenantId) is { } retryAfter)
@@ -59,27 +62,22 @@ public sealed partial class GenerationSubmitter(
             return new SubmitOutcome.RateLimited(retryAfter);
         }
 
-        var errors = await CheckAsync(request, model, body.Seed, ct);
+        var errors = await CheckAsync(spec, userId, ct);
         if (errors.Count > 0)
         {
             return new SubmitOutcome.Invalid(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
         }
 
-        var credits = cost.Credits(request.Width, request.Height, request.Steps, request.BatchSize);
+        var credits = cost.Credits(spec);
         var job = new GenerationJob
         {
             TenantId = tenantId,
             UserId = userId,
-            Prompt = request.Prompt,
-            NegativePrompt = request.NegativePrompt,
-            Model = model,
-            Scheduler = SchedulerFactory.Canonical(request.Scheduler)!,
-            Width = request.Width,
-            Height = request.Height,
-            Steps = request.Steps,
-            GuidanceScale = request.GuidanceScale,
-            Seed = body.Seed,
-            BatchSize = request.BatchSize,
+            Spec = specJson,
+            Prompt = spec.Prompt,
+            Model = spec.Model!,
+            TotalSteps = spec.DenoisingSteps,
+            Seed = spec.Seed is { } seed ? (long)seed : null,
             ReservedCredits = credits,
             CreatedAtUtc = time.GetUtcNow().UtcDateTime,
         };
@@ -96,7 +94,7 @@ public sealed partial class GenerationSubmitter(
                 db.ChangeTracker.Clear();
                 var winner = await FindAcceptedAsync(reserveKey, ct)
                              ?? throw new InvalidOperationException($"Ledger key '{reserveKey}' is taken but names no job.");
-                return SameRequest(winner.Job, request, model, body.Seed) ? winner : new SubmitOutcome.KeyReused(idempotencyKey!, winner.Job.Id);
+                return winner.Job.Spec == specJson ? winner : new SubmitOutcome.KeyReused(idempotencyKey!, winner.Job.Id);
             }
 
             if (reserved.Outcome == CreditOutcome.InsufficientCredits)
@@ -110,13 +108,10 @@ public sealed partial class GenerationSubmitter(
             await transaction.CommitAsync(ct);
         }
 
-        LogAccepted(logger, job.Id, tenantId, userId, model, request.Steps, credits);
+        LogAccepted(logger, job.Id, tenantId, userId, job.Model, spec.Mode, spec.DenoisingSteps, credits);
         var spot = await dispatcher.AfterSubmitAsync(job.Id, ct);
         return new SubmitOutcome.Accepted(job, spot);
     }
-
-    /// <summary>The largest first seed of a batch of <paramref name="batchSize"/>: image seeds go up to seed + batchSize − 1.</summary>
-    public static long MaxSeed(int batchSize) => long.MaxValue - Math.Clamp(batchSize - 1, 0, GenerationSpec.MaxBatchSize);
 
     /// <summary>The job accepted earlier under <paramref name="reserveKey"/>, if any, with its current queue place.</summary>
     private async Task<SubmitOutcome.Accepted?> FindAcceptedAsync(string reserveKey, CancellationToken ct)
@@ -132,48 +127,33 @@ public sealed partial class GenerationSubmitter(
         return new SubmitOutcome.Accepted(job, board.Find(job.Id) ?? new QueueSpot(0, 0));
     }
 
-    /// <summary>Whether <paramref name="job"/> was accepted for this very request (a retry), not another one under the same key.</summary>
-    private static bool SameRequest(GenerationJob job, GenerationSpec request, string model, long? seed) =>
-        job.Prompt == request.Prompt && job.NegativePrompt == request.NegativePrompt && job.Model == model
-        && job.Scheduler == SchedulerFactory.Canonical(request.Scheduler) && job.Steps == request.Steps
-        && job.GuidanceScale.Equals(request.GuidanceScale) && job.Width == request.Width && job.Height == request.Height
-        && job.Seed == seed && job.BatchSize == request.BatchSize;
-
-    private static GenerationSpec ToEngineRequest(SubmitGenerationRequest body)
+    /// <summary>
+    /// The spec as the job keeps it: the model resolved to a catalogue key and the sampler named canonically, so a
+    /// retry spelled "euler_a" is the same request as "Euler a".
+    /// </summary>
+    private GenerationSpec Normalize(GenerationSpec body) => body with
     {
-        var defaults = new GenerationSpec { Prompt = string.Empty };
-        return new GenerationSpec
-        {
-            Prompt = body.Prompt ?? string.Empty,
-            NegativePrompt = body.NegativePrompt ?? string.Empty,
-            Scheduler = body.Scheduler ?? defaults.Scheduler,
-            Steps = body.Steps ?? defaults.Steps,
-            GuidanceScale = body.GuidanceScale ?? defaults.GuidanceScale,
-            Width = body.Width ?? defaults.Width,
-            Height = body.Height ?? defaults.Height,
-            BatchSize = body.BatchSize ?? defaults.BatchSize,
-            Seed = body.Seed is >= 0 ? (ulong)body.Seed.Value : null,
-        };
-    }
+        Model = string.IsNullOrWhiteSpace(body.Model) ? models.DefaultKey : body.Model,
+        Scheduler = body.Scheduler is { } name && SchedulerFactory.Canonical(name) is { } canonical ? canonical : body.Scheduler!,
+        Inputs = null,
+        InitialLatents = null,
+    };
 
-    private async Task<Dictionary<string, List<string>>> CheckAsync(GenerationSpec request, string model, long? seed, CancellationToken ct)
+    private async Task<Dictionary<string, List<string>>> CheckAsync(GenerationSpec request, Guid userId, CancellationToken ct)
     {
         var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         void Add(string field, string message) => (errors.TryGetValue(field, out var list) ? list : errors[field] = []).Add(message);
 
-        foreach (var error in request.Validate())
+        var model = request.Model!;
+        var known = models.Contains(model);
+        foreach (var error in request.Validate(scheduler: known ? schedulers.For(model) : null))
         {
             Add(error.Field, error.Message);
         }
 
-        if (seed is < 0)
+        foreach (var error in await inputs.CheckAsync(request, userId, ct))
         {
-            Add("seed", "must not be negative");
-        }
-        else if (seed > MaxSeed(request.BatchSize))
-        {
-            // Image k of a batch uses seed + k, and every image's seed must be one this API accepts back.
-            Add("seed", $"must be at most {MaxSeed(request.BatchSize)} for a batch of {request.BatchSize}, so that seed + k fits for each image");
+            Add(error.Field, error.Message);
         }
 
         var limits = await db.TenantLimits.AsNoTracking().SingleAsync(ct);
@@ -192,7 +172,7 @@ public sealed partial class GenerationSubmitter(
             Add("batchSize", $"must be at most {limits.MaxBatch} on this plan");
         }
 
-        if (!models.Contains(model))
+        if (!known)
         {
             Add("model", $"{GenerationSpec.Quote(model)} is unknown; available: {string.Join(", ", models.Entries.Select(e => e.Key))}");
         }
@@ -215,8 +195,8 @@ public sealed partial class GenerationSubmitter(
         return errors;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of tenant {TenantId} accepted from user {UserId}: {Model}, {Steps} steps, {Credits} credit(s) reserved")]
-    private static partial void LogAccepted(ILogger logger, Guid jobId, Guid tenantId, Guid userId, string model, int steps, long credits);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of tenant {TenantId} accepted from user {UserId}: {Model}, {Mode}, {Steps} steps, {Credits} credit(s) reserved")]
+    private static partial void LogAccepted(ILogger logger, Guid jobId, Guid tenantId, Guid userId, string model, GenerationMode mode, int steps, long credits);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of tenant {TenantId}: a repeated submission with its idempotency key answered it again")]
     private static partial void LogReplayed(ILogger logger, Guid jobId, Guid tenantId);

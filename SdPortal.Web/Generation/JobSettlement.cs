@@ -54,7 +54,7 @@ public sealed partial class JobSettlement(
             {
                 db.GeneratedImages.AddRange(stored);
                 await db.SaveChangesAsync(ct);
-                var (steps, seed) = (row.Steps, (long)output.Seed);
+                var (steps, seed) = (row.TotalSteps, (long)output.Seed);
                 var moved = await lifecycle.EndAsync(db, job.JobId, JobStates.Succeed, JobLifecycle.HeldBy(lease.LeaseId), s => s
                     .SetProperty(j => j.Step, steps).SetProperty(j => j.Seed, seed).SetProperty(j => j.Error, (string?)null)
                     .SetProperty(j => j.TimingsJson, timings), ct);
@@ -160,7 +160,7 @@ public sealed partial class JobSettlement(
 
             var image = output.Images[k];
             var id = Guid.CreateVersion7();
-            var file = await images.SaveAsync(job.TenantId, id, image.Png, ct);
+            var file = await images.SaveAsync(job.TenantId, id, image.Png, "png", ct);
             stored.Add(new GeneratedImage
             {
                 Id = id,

@@ -4,6 +4,7 @@ using SdPortal.Data.Generation;
 using SdPortal.Data.Tenancy;
 using SdPortal.Inference.Jobs;
 using SdPortal.Inference.Pipeline;
+using SdPortal.Web.Inputs;
 using SdPortal.Web.Operators;
 
 namespace SdPortal.Web.Generation;
@@ -41,25 +42,27 @@ public sealed class PortalJobGateway(
             return null;
         }
 
+        var spec = GenerationSpecJson.Deserialize(row.Spec);
+        GenerationInputs? inputs;
+        try
+        {
+            inputs = await scope.ServiceProvider.GetRequiredService<InputImageAccess>().LoadAsync(job.TenantId, spec, cancellationToken);
+        }
+        catch (InputImageMissingException)
+        {
+            // Deleted after admission: no worker can run it, so it ends now and its credits are released.
+            await settlement.EndAsync(job, JobStates.Fail, "An input image of this job was deleted before it ran.", JobLifecycle.Waiting, cancellationToken);
+            return null;
+        }
+
         if (await lifecycle.StartAsync(db, job.JobId, workerName, cancellationToken) is not { } lease)
         {
             return null;
         }
 
-        live.Record(job.JobId, 0, row.Steps);
-        await events.ProgressAsync(job.TenantId, job.JobId, 0, row.Steps, null);
-        return new JobTicket(row.Model, new GenerationSpec
-        {
-            Prompt = row.Prompt,
-            NegativePrompt = row.NegativePrompt ?? string.Empty,
-            Scheduler = row.Scheduler,
-            Steps = row.Steps,
-            GuidanceScale = row.GuidanceScale,
-            Width = row.Width,
-            Height = row.Height,
-            BatchSize = row.BatchSize,
-            Seed = row.Seed is { } seed ? (ulong)seed : null,
-        }, lease);
+        live.Record(job.JobId, 0, row.TotalSteps);
+        await events.ProgressAsync(job.TenantId, job.JobId, 0, row.TotalSteps, null);
+        return new JobTicket(row.Model, spec with { Inputs = inputs }, lease);
     }
 
     public async Task<LeaseState> RenewAsync(JobLease lease, CancellationToken cancellationToken)

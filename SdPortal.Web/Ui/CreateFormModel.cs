@@ -1,16 +1,17 @@
 using System.Globalization;
-using SdPortal.Data.Generation;
 using SdPortal.Inference.Pipeline;
-using SdPortal.Web.Generation;
 
 namespace SdPortal.Web.Ui;
 
 /// <summary>
-/// What the Create form edits. <see cref="IdempotencyKey"/> names this form's submission: the submitter accepts at most
-/// one job under it (R9), and a new key is drawn once that job is accepted.
+/// What the Create form edits: a <see cref="GenerationSpec"/> in editable form (its defaults are the spec's), plus the
+/// form's own state (size preset, random seed). <see cref="IdempotencyKey"/> names this form's submission: the submitter
+/// accepts at most one job under it (R9), and a new key is drawn once that job is accepted.
 /// </summary>
 public sealed class CreateFormModel
 {
+    private static readonly GenerationSpec Defaults = new();
+
     public const string CustomSize = "custom";
 
     /// <summary>Sizes people pick most; anything else is <see cref="CustomSize"/>.</summary>
@@ -23,15 +24,35 @@ public sealed class CreateFormModel
 
     public string? Model { get; set; }
 
-    public string Scheduler { get; set; } = GenerationSpec.DefaultScheduler;
+    public string Scheduler { get; set; } = Defaults.Scheduler;
 
-    public int Steps { get; set; } = 20;
+    public int Steps { get; set; } = Defaults.Steps;
 
-    public double GuidanceScale { get; set; } = 7.5;
+    public double GuidanceScale { get; set; } = Defaults.GuidanceScale;
 
-    public int Width { get; set; } = 512;
+    public int Width { get; set; } = Defaults.Width;
 
-    public int Height { get; set; } = 512;
+    public int Height { get; set; } = Defaults.Height;
+
+    public PromptSyntax PromptSyntax { get; set; } = Defaults.PromptSyntax;
+
+    /// <summary>The input image to start from; null for text-to-image.</summary>
+    public Guid? InitImageId { get; set; }
+
+    public double Strength { get; set; } = Defaults.Strength;
+
+    /// <summary>The mask over <see cref="InitImageId"/>; null for plain image-to-image.</summary>
+    public Guid? MaskImageId { get; set; }
+
+    public int MaskBlur { get; set; } = Defaults.MaskBlur;
+
+    public bool InvertMask { get; set; }
+
+    public InpaintFill InpaintFill { get; set; } = Defaults.InpaintFill;
+
+    public bool InpaintOnlyMasked { get; set; }
+
+    public int OnlyMaskedPadding { get; set; } = Defaults.OnlyMaskedPadding;
 
     /// <summary>"512x512"-style key of the chosen preset, or <see cref="CustomSize"/>.</summary>
     public string SizeKey
@@ -50,7 +71,7 @@ public sealed class CreateFormModel
 
     public long? Seed { get; set; }
 
-    public int BatchSize { get; set; } = 1;
+    public int BatchSize { get; set; } = Defaults.BatchSize;
 
     public string IdempotencyKey { get; private set; } = NewKey();
 
@@ -62,20 +83,29 @@ public sealed class CreateFormModel
             ? null
             : $"Width and height must be multiples of {GenerationSpec.SizeMultiple} within {GenerationSpec.MinSize}…{GenerationSpec.MaxSize}.";
 
-    /// <summary>The form of a job's parameters, for "reuse"; <paramref name="seed"/> fixes the seed (e.g. one image's).</summary>
-    public static CreateFormModel FromJob(GenerationJob job, long? seed) => new()
+    /// <summary>The form of a job's spec, for "reuse"; <paramref name="seed"/> fixes the seed (e.g. one image's).</summary>
+    public static CreateFormModel FromSpec(GenerationSpec spec, long? seed) => new()
     {
-        Prompt = job.Prompt,
-        NegativePrompt = job.NegativePrompt ?? string.Empty,
-        Model = job.Model,
-        Scheduler = job.Scheduler,
-        Steps = job.Steps,
-        GuidanceScale = job.GuidanceScale,
-        Width = job.Width,
-        Height = job.Height,
-        BatchSize = job.BatchSize,
-        RandomSeed = (seed ?? job.Seed) is null,
-        Seed = seed ?? job.Seed,
+        Prompt = spec.Prompt,
+        NegativePrompt = spec.NegativePrompt,
+        Model = spec.Model,
+        Scheduler = spec.Scheduler,
+        Steps = spec.Steps,
+        GuidanceScale = spec.GuidanceScale,
+        Width = spec.Width,
+        Height = spec.Height,
+        BatchSize = spec.BatchSize,
+        PromptSyntax = spec.PromptSyntax,
+        InitImageId = spec.InitImageId,
+        Strength = spec.Strength,
+        MaskImageId = spec.MaskImageId,
+        MaskBlur = spec.MaskBlur,
+        InvertMask = spec.InvertMask,
+        InpaintFill = spec.InpaintFill,
+        InpaintOnlyMasked = spec.InpaintOnlyMasked,
+        OnlyMaskedPadding = spec.OnlyMaskedPadding,
+        RandomSeed = (seed ?? (long?)spec.Seed) is null,
+        Seed = seed ?? (long?)spec.Seed,
     };
 
     /// <summary>A copy with a fresh idempotency key: a new submission of the same parameters.</summary>
@@ -88,8 +118,29 @@ public sealed class CreateFormModel
 
     public void RenewKey() => IdempotencyKey = NewKey();
 
-    public SubmitGenerationRequest ToRequest() => new(
-        Prompt, NegativePrompt, Model, Scheduler, Steps, GuidanceScale, Width, Height, RandomSeed ? null : Seed, BatchSize);
+    /// <summary>The spec this form describes; a negative seed becomes one over the spec's ceiling, refused on the seed field.</summary>
+    public GenerationSpec ToSpec() => new()
+    {
+        Prompt = Prompt,
+        NegativePrompt = NegativePrompt,
+        Model = Model,
+        Scheduler = Scheduler,
+        Steps = Steps,
+        GuidanceScale = GuidanceScale,
+        Width = Width,
+        Height = Height,
+        BatchSize = BatchSize,
+        Seed = RandomSeed || Seed is null ? null : unchecked((ulong)Seed.Value),
+        PromptSyntax = PromptSyntax,
+        InitImageId = InitImageId,
+        Strength = Strength,
+        MaskImageId = InitImageId is null ? null : MaskImageId,
+        MaskBlur = MaskBlur,
+        InvertMask = InvertMask,
+        InpaintFill = InpaintFill,
+        InpaintOnlyMasked = InpaintOnlyMasked,
+        OnlyMaskedPadding = OnlyMaskedPadding,
+    };
 
     private static bool IsValidSide(int side) =>
         side is >= GenerationSpec.MinSize and <= GenerationSpec.MaxSize && side % GenerationSpec.SizeMultiple == 0;

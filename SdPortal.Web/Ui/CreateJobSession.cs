@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using SdPortal.Data;
+using SdPortal.Inference.Pipeline;
 using SdPortal.Web.Generation;
 
 namespace SdPortal.Web.Ui;
@@ -64,12 +65,12 @@ internal sealed partial class CreateJobSession(
             var reader = services.GetRequiredService<GenerationReader>();
             if (reuseJobId is { } reuse && await reader.FindAsync(reuse, caller.UserId, caller.IsAdmin, _lifetime.Token) is { } source)
             {
-                Form = CreateFormModel.FromJob(source, reuseSeed);
+                Form = CreateFormModel.FromSpec(GenerationSpecJson.Deserialize(source.Spec), reuseSeed);
             }
 
             if (await reader.FindInFlightAsync(caller.UserId, _lifetime.Token) is { } running)
             {
-                JobForm = CreateFormModel.FromJob(running, running.Seed);
+                JobForm = CreateFormModel.FromSpec(GenerationSpecJson.Deserialize(running.Spec), running.Seed);
                 // The described job carries the live step (steps are kept in memory, not in the row) and queue place.
                 var now = await reader.DescribeAsync(running, _lifetime.Token);
                 Job = new JobView(running.Id, now.Status, now.Step, now.TotalSteps, now.QueuePosition, now.EstimatedStartSeconds, ModelIsSynthetic: now.ModelIsSynthetic);
@@ -99,7 +100,7 @@ internal sealed partial class CreateJobSession(
         try
         {
             var form = Form;
-            var body = form.ToRequest();
+            var body = form.ToSpec();
             var outcome = await operations.RunAsync((services, caller) => services.GetRequiredService<GenerationSubmitter>()
                 .SubmitAsync(caller.TenantId, caller.UserId, body, _lifetime.Token, form.IdempotencyKey));
             FieldErrors = outcome is SubmitOutcome.Invalid(var fieldErrors) ? fieldErrors.AsReadOnly() : new Dictionary<string, string[]>();
@@ -109,7 +110,7 @@ internal sealed partial class CreateJobSession(
                     JobForm = form.Copy();
                     form.RenewKey();
                     _firstStep = null;
-                    Job = new JobView(job.Id, GenerationStatusNames.Of(job.Status), job.Step, job.Steps, spot.Position, spot.EstimatedStartSeconds);
+                    Job = new JobView(job.Id, GenerationStatusNames.Of(job.Status), job.Step, job.TotalSteps, spot.Position, spot.EstimatedStartSeconds);
                     await WatchAsync(job.Id);
                     return null;
                 case SubmitOutcome.Invalid(var errors):

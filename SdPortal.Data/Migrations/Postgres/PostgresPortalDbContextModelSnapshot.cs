@@ -657,9 +657,6 @@ namespace SdPortal.Data.Migrations.Postgres
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
-                    b.Property<int>("BatchSize")
-                        .HasColumnType("integer");
-
                     b.Property<DateTime?>("CancelRequestedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
@@ -676,12 +673,6 @@ namespace SdPortal.Data.Migrations.Postgres
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
-                    b.Property<double>("GuidanceScale")
-                        .HasColumnType("double precision");
-
-                    b.Property<int>("Height")
-                        .HasColumnType("integer");
-
                     b.Property<DateTime?>("LeaseExpiresAtUtc")
                         .HasColumnType("timestamp with time zone");
 
@@ -692,10 +683,6 @@ namespace SdPortal.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
-
-                    b.Property<string>("NegativePrompt")
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
 
                     b.Property<string>("Prompt")
                         .IsRequired()
@@ -708,13 +695,12 @@ namespace SdPortal.Data.Migrations.Postgres
                     b.Property<long>("ReservedCredits")
                         .HasColumnType("bigint");
 
-                    b.Property<string>("Scheduler")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
                     b.Property<long?>("Seed")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("Spec")
+                        .IsRequired()
+                        .HasColumnType("text");
 
                     b.Property<DateTime?>("StartedAtUtc")
                         .HasColumnType("timestamp with time zone");
@@ -727,9 +713,6 @@ namespace SdPortal.Data.Migrations.Postgres
                     b.Property<int>("Step")
                         .HasColumnType("integer");
 
-                    b.Property<int>("Steps")
-                        .HasColumnType("integer");
-
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid");
 
@@ -737,11 +720,15 @@ namespace SdPortal.Data.Migrations.Postgres
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
+                    b.Property<int>("TotalSteps")
+                        .HasColumnType("integer");
+
                     b.Property<Guid>("UserId")
                         .HasColumnType("uuid");
 
-                    b.Property<int>("Width")
-                        .HasColumnType("integer");
+                    b.Property<string>("Warnings")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<string>("WorkerName")
                         .HasMaxLength(200)
@@ -760,6 +747,56 @@ namespace SdPortal.Data.Migrations.Postgres
                     b.HasIndex("TenantId", "Status");
 
                     b.ToTable("GenerationJobs");
+                });
+
+            modelBuilder.Entity("SdPortal.Data.Inputs.InputImage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ContentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ContentPath")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("TenantId", "UserId", "CreatedAtUtc");
+
+                    b.ToTable("InputImages");
                 });
 
             modelBuilder.Entity("SdPortal.Data.Tenants.TenantInvitation", b =>
@@ -978,6 +1015,21 @@ namespace SdPortal.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("SdPortal.Data.Generation.GenerationJob", b =>
+                {
+                    b.HasOne("SdPortal.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("SdPortal.Data.Entities.PortalUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SdPortal.Data.Inputs.InputImage", b =>
                 {
                     b.HasOne("SdPortal.Data.Entities.Tenant", null)
                         .WithMany()

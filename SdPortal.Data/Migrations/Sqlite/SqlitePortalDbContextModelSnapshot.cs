@@ -647,9 +647,6 @@ namespace SdPortal.Data.Migrations.Sqlite
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("BatchSize")
-                        .HasColumnType("INTEGER");
-
                     b.Property<DateTime?>("CancelRequestedAtUtc")
                         .HasColumnType("TEXT");
 
@@ -666,12 +663,6 @@ namespace SdPortal.Data.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("GuidanceScale")
-                        .HasColumnType("REAL");
-
-                    b.Property<int>("Height")
-                        .HasColumnType("INTEGER");
-
                     b.Property<DateTime?>("LeaseExpiresAtUtc")
                         .HasColumnType("TEXT");
 
@@ -681,10 +672,6 @@ namespace SdPortal.Data.Migrations.Sqlite
                     b.Property<string>("Model")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("NegativePrompt")
-                        .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Prompt")
@@ -698,13 +685,12 @@ namespace SdPortal.Data.Migrations.Sqlite
                     b.Property<long>("ReservedCredits")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Scheduler")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
                     b.Property<long?>("Seed")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Spec")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("StartedAtUtc")
                         .HasColumnType("TEXT");
@@ -717,9 +703,6 @@ namespace SdPortal.Data.Migrations.Sqlite
                     b.Property<int>("Step")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("Steps")
-                        .HasColumnType("INTEGER");
-
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
 
@@ -727,11 +710,15 @@ namespace SdPortal.Data.Migrations.Sqlite
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("TotalSteps")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("UserId")
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("Width")
-                        .HasColumnType("INTEGER");
+                    b.Property<string>("Warnings")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("WorkerName")
                         .HasMaxLength(200)
@@ -750,6 +737,56 @@ namespace SdPortal.Data.Migrations.Sqlite
                     b.HasIndex("TenantId", "Status");
 
                     b.ToTable("GenerationJobs");
+                });
+
+            modelBuilder.Entity("SdPortal.Data.Inputs.InputImage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentPath")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("TenantId", "UserId", "CreatedAtUtc");
+
+                    b.ToTable("InputImages");
                 });
 
             modelBuilder.Entity("SdPortal.Data.Tenants.TenantInvitation", b =>
@@ -968,6 +1005,21 @@ namespace SdPortal.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("SdPortal.Data.Generation.GenerationJob", b =>
+                {
+                    b.HasOne("SdPortal.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("SdPortal.Data.Entities.PortalUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SdPortal.Data.Inputs.InputImage", b =>
                 {
                     b.HasOne("SdPortal.Data.Entities.Tenant", null)
                         .WithMany()

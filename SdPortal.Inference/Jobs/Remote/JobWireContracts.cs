@@ -6,32 +6,24 @@ namespace SdPortal.Inference.Jobs.Remote;
 public sealed record StartJobBody(string WorkerName);
 
 /// <summary>
-/// Answer of <c>start</c> (200; 204 means nothing to do): the request to run and the lease. A flat copy of
-/// <see cref="GenerationSpec"/>, whose starting latents a portal job never sets.
+/// Answer of <c>start</c> (200; 204 means nothing to do): the spec to run, in its one JSON form, the files of the input
+/// images it names (base64), and the lease.
 /// </summary>
 public sealed record JobTicketBody(
-    string Model, string Prompt, string NegativePrompt, string Scheduler, int Steps, double GuidanceScale,
-    int Width, int Height, int BatchSize, ulong? Seed, Guid LeaseId, double LeaseSeconds, double StallSeconds)
+    string Model, string Spec, byte[]? InitImage, byte[]? Mask, Guid LeaseId, double LeaseSeconds, double StallSeconds)
 {
-    public static JobTicketBody From(JobTicket ticket)
-    {
-        var r = ticket.Request;
-        return new JobTicketBody(ticket.Model, r.Prompt, r.NegativePrompt, r.Scheduler, r.Steps, r.GuidanceScale, r.Width, r.Height, r.BatchSize, r.Seed,
-            ticket.Lease.Id, ticket.Lease.Duration.TotalSeconds, ticket.Lease.StallAfter.TotalSeconds);
-    }
+    public static JobTicketBody From(JobTicket ticket) => new(
+        ticket.Model, GenerationSpecJson.Serialize(ticket.Spec), ticket.Spec.Inputs?.InitImage, ticket.Spec.Inputs?.Mask,
+        ticket.Lease.Id, ticket.Lease.Duration.TotalSeconds, ticket.Lease.StallAfter.TotalSeconds);
 
-    public JobTicket ToTicket() => new(Model, new GenerationSpec
+    public JobTicket ToTicket()
     {
-        Prompt = Prompt,
-        NegativePrompt = NegativePrompt,
-        Scheduler = Scheduler,
-        Steps = Steps,
-        GuidanceScale = GuidanceScale,
-        Width = Width,
-        Height = Height,
-        BatchSize = BatchSize,
-        Seed = Seed,
-    }, new LeaseTerms(LeaseId, TimeSpan.FromSeconds(LeaseSeconds), TimeSpan.FromSeconds(StallSeconds)));
+        var spec = GenerationSpecJson.Deserialize(Spec);
+        return new(
+            Model,
+            InitImage is null ? spec : spec with { Inputs = new GenerationInputs(InitImage, Mask) },
+            new LeaseTerms(LeaseId, TimeSpan.FromSeconds(LeaseSeconds), TimeSpan.FromSeconds(StallSeconds)));
+    }
 }
 
 /// <summary>Answer of <c>renew</c>: whether the lease is still held, and whether the owner asked to cancel.</summary>
