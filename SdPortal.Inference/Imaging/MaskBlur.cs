@@ -75,13 +75,20 @@ internal static class MaskBlur
 
     private static void Convolve(byte[] source, int start, int step, int length, double[] kernel, byte[] destination)
     {
+        // The line with its reflected borders laid out once, so the inner loop is a plain dot product.
         var centre = kernel.Length / 2;
+        var padded = new double[length + (2 * centre)];
+        for (var j = 0; j < padded.Length; j++)
+        {
+            padded[j] = source[start + (Reflect101(j - centre, length) * step)];
+        }
+
         for (var i = 0; i < length; i++)
         {
             double sum = 0;
             for (var k = 0; k < kernel.Length; k++)
             {
-                sum += kernel[k] * source[start + (Reflect101(i + k - centre, length) * step)];
+                sum += kernel[k] * padded[i + k];
             }
 
             destination[start + (i * step)] = (byte)Math.Clamp(Math.Round(sum), 0, 255);
