@@ -80,7 +80,8 @@ internal sealed partial class StepBatcher : IUNetEvaluator, IDisposable
     public IUNetLane Join(Denoiser denoiser)
     {
         var unet = denoiser.UNet;
-        var key = new BatchKey(unet, denoiser.LatentHeight, denoiser.LatentWidth, unet.TimestepForm.Shape != TimestepShape.PerSample);
+        var key = new BatchKey(
+            unet, denoiser.LatentHeight, denoiser.LatentWidth, unet.TimestepForm.Shape != TimestepShape.PerSample, denoiser.Prompt.SequenceLength);
         return new Lane(this, denoiser, key, Interlocked.Increment(ref _arrivals));
     }
 

@@ -8,7 +8,7 @@ namespace SdPortal.Inference.Batching;
 /// The tensors of one (model, latent size, bucket) shape, allocated once and reused by every call of that shape:
 /// inputs and the output are bound to an <see cref="OrtIoBinding"/> once, so a step only rewrites values in place.
 /// The text conditioning of a sample slot is rewritten only when another job (or the other half of a guided job) takes
-/// the slot — a job that stays in place pays for its conditioning once. Padding slots keep whatever they last held:
+/// the slot, or its job's prompt changes at that step (prompt editing) — a job that stays in place pays for its conditioning once. Padding slots keep whatever they last held:
 /// every operator of the UNet works per sample, so their (finite) values cannot reach another sample's output.
 /// </summary>
 internal sealed class UNetBatchTensors : IDisposable
@@ -16,8 +16,7 @@ internal sealed class UNetBatchTensors : IDisposable
     private readonly UNetModel _unet;
     private readonly UNetBindings _bindings;
     private readonly OrtIoBinding _binding;
-    private readonly (float[]? Source, int Row)[] _conditioningHeld;
-    private readonly int _sequence;
+    private readonly ConditioningRows _conditioning;
 
     public UNetBatchTensors(UNetModel unet, int bucket, int latentHeight, int latentWidth, int sequenceLength, int hiddenSize)
     {
@@ -25,10 +24,9 @@ internal sealed class UNetBatchTensors : IDisposable
         Bucket = bucket;
         SequenceLength = sequenceLength;
         HiddenSize = hiddenSize;
-        _sequence = sequenceLength * hiddenSize;
         _bindings = new UNetBindings(unet, bucket, latentHeight, latentWidth, sequenceLength, hiddenSize);
         _binding = unet.Bind(_bindings);
-        _conditioningHeld = new (float[]?, int)[bucket];
+        _conditioning = new ConditioningRows(bucket);
         ImageLength = unet.LatentChannels * latentHeight * latentWidth;
     }
 
@@ -72,7 +70,7 @@ internal sealed class UNetBatchTensors : IDisposable
                 _bindings.Timestep.Fill(timestep); // the assembler only shares a broadcast timestep between equal ones
             }
 
-            WriteConditioning(denoiser, slot.Offset);
+            ConditioningRowsWritten += _conditioning.Write(_bindings.EncoderHiddenStates, slot.Offset, denoiser, slot.StepIndex);
         }
     }
 
@@ -93,23 +91,5 @@ internal sealed class UNetBatchTensors : IDisposable
     {
         _binding.Dispose();
         _bindings.Dispose();
-    }
-
-    private void WriteConditioning(Denoiser denoiser, int offset)
-    {
-        var hidden = denoiser.Prompt.HiddenStates;
-        for (var s = 0; s < denoiser.Samples; s++)
-        {
-            var row = denoiser.ConditioningSource(s);
-            ref var held = ref _conditioningHeld[offset + s];
-            if (ReferenceEquals(held.Source, hidden) && held.Row == row)
-            {
-                continue;
-            }
-
-            _bindings.EncoderHiddenStates.Write(hidden.AsSpan(row * _sequence, _sequence), (offset + s) * _sequence);
-            held = (hidden, row);
-            ConditioningRowsWritten++;
-        }
     }
 }

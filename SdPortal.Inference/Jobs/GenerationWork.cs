@@ -154,7 +154,7 @@ public sealed partial class GenerationWork(
         }
 
         var (result, device) = await generation;
-        return new JobOutput(result.Images, result.Seed, result.Timings, device);
+        return new JobOutput(result.Images, result.Seed, result.Timings, device) { Warnings = result.Warnings };
     }
 
     /// <summary>

@@ -76,7 +76,11 @@ public enum LeaseState
 public sealed record JobProgress(int Step, int TotalSteps, byte[]? PreviewPng);
 
 /// <summary>A finished job's images and timings, and the device that ran it.</summary>
-public sealed record JobOutput(IReadOnlyList<GeneratedImage> Images, ulong Seed, GenerationTimings Timings, string Device);
+public sealed record JobOutput(IReadOnlyList<GeneratedImage> Images, ulong Seed, GenerationTimings Timings, string Device)
+{
+    /// <summary>What the user should be told about the run (<see cref="GenerationResult.Warnings"/>).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 /// <summary>What a worker process serves: its name (as jobs record it) and each device's status.</summary>
 public sealed record WorkerReport(string WorkerName, IReadOnlyList<DeviceStatus> Devices);

@@ -22,6 +22,7 @@ internal sealed class Denoiser : IDisposable
     private readonly float[] _predictedOriginal;
     private readonly float _guidanceScale;
     private UNetBindings? _bindings;
+    private ConditioningRows? _conditioning;
 
     public Denoiser(UNetModel unet, IDiffusionScheduler scheduler, PromptEmbeddings prompt, GenerationSpec request)
     {
@@ -63,7 +64,7 @@ internal sealed class Denoiser : IDisposable
     /// <summary>The UNet this job denoises with.</summary>
     public UNetModel UNet => _unet;
 
-    /// <summary>The text conditioning, one sequence per source (see <see cref="ConditioningSource"/>).</summary>
+    /// <summary>The text conditioning: which sequence each source reads at each call (see <see cref="ConditioningAt"/>).</summary>
     public PromptEmbeddings Prompt => _prompt;
 
     /// <summary>The current latents x_t [B, c, h, w].</summary>
@@ -81,6 +82,10 @@ internal sealed class Denoiser : IDisposable
     /// <summary>Which sequence of <see cref="Prompt"/> conditions UNet sample <paramref name="sample"/>: the negative
     /// prompt for the first B samples of a guided job, the prompt otherwise.</summary>
     public int ConditioningSource(int sample) => sample / BatchSize;
+
+    /// <summary>The conditioning sequence [Prompt.SequenceLength, d] of UNet sample <paramref name="sample"/> at model call
+    /// <paramref name="index"/>: it changes between calls only where the prompt edits or alternates.</summary>
+    public float[] ConditioningAt(int sample, int index) => _prompt.SequenceAt(ConditioningSource(sample), index);
 
     /// <summary>
     /// x_T = σ_init · ε: ε from each image's noise stream, or the caller's override (the streams still draw ε first,
@@ -139,6 +144,7 @@ internal sealed class Denoiser : IDisposable
         }
 
         bindings.Timestep.Fill(_scheduler.Timesteps[index]);
+        _conditioning!.Write(bindings.EncoderHiddenStates, 0, this, index);
         CancellableRun.Invoke(
             (Model: _unet, Tensors: bindings, Last: index == TotalSteps - 1),
             static (state, options) => state.Model.Run(options, state.Tensors, state.Last),
@@ -148,8 +154,7 @@ internal sealed class Denoiser : IDisposable
 
     private UNetBindings CreateBindings()
     {
-        var bindings = new UNetBindings(_unet, Samples, LatentHeight, LatentWidth, _prompt.SequenceLength, _prompt.HiddenSize);
-        _prompt.WriteTo(bindings.EncoderHiddenStates, BatchSize);
-        return bindings;
+        _conditioning = new ConditioningRows(Samples);
+        return new UNetBindings(_unet, Samples, LatentHeight, LatentWidth, _prompt.SequenceLength, _prompt.HiddenSize);
     }
 }

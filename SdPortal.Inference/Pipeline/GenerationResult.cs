@@ -7,7 +7,12 @@ namespace SdPortal.Inference.Pipeline;
 /// <param name="NegativePromptTruncated">Whether the negative prompt was cut in the same way.</param>
 /// <param name="Timings">Where the time went.</param>
 public sealed record GenerationResult(
-    IReadOnlyList<GeneratedImage> Images, ulong Seed, bool PromptTruncated, bool NegativePromptTruncated, GenerationTimings Timings);
+    IReadOnlyList<GeneratedImage> Images, ulong Seed, bool PromptTruncated, bool NegativePromptTruncated, GenerationTimings Timings)
+{
+    /// <summary>What the user should be told about the run, e.g. "prompt cut at 75 tokens: 'tail words…'"; empty when
+    /// nothing.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 /// <summary>One finished image.</summary>
 /// <param name="Png">The PNG file, with the A1111 "parameters" and the "sdportal-request" text chunks.</param>

@@ -1,54 +1,179 @@
 using SdPortal.Inference.Models;
+using SdPortal.Inference.Tokenization;
+using SdPortal.Inference.Tokenization.Prompts;
 
 namespace SdPortal.Inference.Pipeline;
 
 /// <summary>
-/// The text conditioning of a job: the prompt, and for guided jobs the negative prompt, tokenized and run through the
-/// text encoder in one call as the batch [negative, prompt].
+/// The text conditioning of a job: for the prompt, and for guided jobs the negative prompt, which encoded sequence
+/// conditions each model call. Plain syntax encodes each as one 77-token sequence, cut at 75 content tokens (diffusers).
+/// A1111 syntax resolves prompt editing and alternation into the distinct prompts of the job's steps, chunks each into
+/// 77-token sequences, encodes every chunk on its own and concatenates them (77·k tokens), with the "Original" emphasis;
+/// every sequence of the job — prompt and negative alike — is padded to the same k with the empty prompt's chunk, so the
+/// UNet sees one conditioning length per job.
 /// </summary>
-/// <param name="HiddenStates">Float32 [n, SequenceLength, HiddenSize]: [negative, prompt] when guided, else [prompt].</param>
-/// <param name="SequenceLength">Tokens per sequence (77 for CLIP).</param>
-/// <param name="HiddenSize">The text encoder's width d.</param>
-/// <param name="Guided">Whether the negative prompt was encoded too.</param>
-/// <param name="PromptTruncated">Whether the prompt did not fit.</param>
-/// <param name="NegativePromptTruncated">Whether the negative prompt did not fit.</param>
-internal sealed record PromptEmbeddings(
-    float[] HiddenStates, int SequenceLength, int HiddenSize, bool Guided, bool PromptTruncated, bool NegativePromptTruncated)
+internal sealed class PromptEmbeddings
 {
+    private readonly float[][] _sequences;
+    private readonly Branch _prompt;
+    private readonly Branch? _negative;
+
+    private PromptEmbeddings(
+        float[][] sequences, Branch prompt, Branch? negative, int sequenceLength, int hiddenSize, bool promptTruncated,
+        bool negativePromptTruncated, IReadOnlyList<string> warnings)
+    {
+        _sequences = sequences;
+        _prompt = prompt;
+        _negative = negative;
+        SequenceLength = sequenceLength;
+        HiddenSize = hiddenSize;
+        PromptTruncated = promptTruncated;
+        NegativePromptTruncated = negativePromptTruncated;
+        Warnings = warnings;
+    }
+
+    /// <summary>Tokens per conditioning sequence: 77 × the job's chunk count.</summary>
+    public int SequenceLength { get; }
+
+    /// <summary>The text encoder's width d.</summary>
+    public int HiddenSize { get; }
+
+    /// <summary>Whether the negative prompt was encoded too.</summary>
+    public bool Guided => _negative is not null;
+
+    /// <summary>Whether the prompt did not fit (plain syntax only: A1111 syntax never cuts).</summary>
+    public bool PromptTruncated { get; }
+
+    /// <summary>Whether the negative prompt did not fit.</summary>
+    public bool NegativePromptTruncated { get; }
+
+    /// <summary>What the user should know about how the prompts were read (a cut prompt).</summary>
+    public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>The distinct encoded sequences, each float32 [SequenceLength, HiddenSize].</summary>
+    public IReadOnlyList<float[]> Sequences => _sequences;
+
     /// <summary>Tokenizes and encodes the request's prompts.</summary>
     public static PromptEmbeddings Encode(
-        StableDiffusionModelFolder model, GenerationSpec request, bool guided, CancellationToken cancellationToken)
-    {
-        var prompt = model.Tokenizer.Encode(request.Prompt);
-        var negative = guided ? model.Tokenizer.Encode(request.NegativePrompt) : null;
-        var length = prompt.Ids.Length;
-        int[] ids = negative is null ? prompt.Ids : [.. negative.Ids, .. prompt.Ids];
-        var count = ids.Length / length;
-
-        float[] hidden = [];
-        CancellableRun.Invoke(
-            (model.TextEncoder, ids, count, length),
-            (state, options) => hidden = state.TextEncoder.Encode(state.ids, state.count, state.length, options),
-            cancellationToken);
-        var hiddenSize = hidden.Length / (count * length);
-        return new PromptEmbeddings(hidden, length, hiddenSize, guided, prompt.Truncated, negative?.Truncated ?? false);
-    }
+        StableDiffusionModelFolder model, GenerationSpec request, bool guided, CancellationToken cancellationToken) =>
+        request.PromptSyntax == PromptSyntax.Plain
+            ? EncodePlain(model, request, guided, cancellationToken)
+            : EncodeA1111(model, request, guided, cancellationToken);
 
     /// <summary>
-    /// Lays the conditioning out for a UNet batch of <paramref name="batchSize"/> images: [negative × B, prompt × B] when
-    /// guided (the order <see cref="ClassifierFreeGuidance.Combine"/> reads), [prompt × B] otherwise.
+    /// The sequence conditioning model call <paramref name="call"/> (0-based, counted over the calls the job runs) of
+    /// <paramref name="source"/>: 0 the negative prompt and 1 the prompt for guided jobs, 0 the prompt otherwise. The same
+    /// array is returned for as long as the sequence holds, so callers can tell a change by reference.
     /// </summary>
-    public void WriteTo(HostTensor encoderHiddenStates, int batchSize)
+    public float[] SequenceAt(int source, int call)
     {
-        var sequence = SequenceLength * HiddenSize;
-        var sources = HiddenStates.Length / sequence;
-        for (var source = 0; source < sources; source++)
-        {
-            var values = HiddenStates.AsSpan(source * sequence, sequence);
-            for (var k = 0; k < batchSize; k++)
-            {
-                encoderHiddenStates.Write(values, ((source * batchSize) + k) * sequence);
-            }
-        }
+        var branch = _negative is not null && source == 0 ? _negative : _prompt;
+        return _sequences[branch.Sequences[PromptSchedule.EntryAt(branch.Schedule, call)]];
     }
+
+    private static PromptEmbeddings EncodePlain(
+        StableDiffusionModelFolder model, GenerationSpec request, bool guided, CancellationToken cancellationToken)
+    {
+        var tokenizer = model.Tokenizer;
+        var prompt = tokenizer.Encode(request.Prompt);
+        var negative = guided ? tokenizer.Encode(request.NegativePrompt) : null;
+        int[] ids = negative is null ? prompt.Ids : [.. negative.Ids, .. prompt.Ids];
+        var count = ids.Length / ClipTokenizer.MaxLength;
+        var (hidden, hiddenSize) = RunEncoder(model, ids, count, cancellationToken);
+        var sequences = Split(hidden, count);
+
+        var warnings = new List<string>();
+        if (negative?.Truncated == true)
+        {
+            warnings.Add(PromptTruncation.Warning(tokenizer, "negative prompt", request.NegativePrompt));
+        }
+
+        if (prompt.Truncated)
+        {
+            warnings.Add(PromptTruncation.Warning(tokenizer, "prompt", request.Prompt));
+        }
+
+        var whole = new ScheduledPrompt[] { new(int.MaxValue, string.Empty) };
+        var promptBranch = new Branch(whole, [count - 1]);
+        var negativeBranch = negative is null ? null : new Branch(whole, [0]);
+        return new PromptEmbeddings(
+            sequences, promptBranch, negativeBranch, ClipTokenizer.MaxLength, hiddenSize, prompt.Truncated,
+            negative?.Truncated ?? false, warnings);
+    }
+
+    private static PromptEmbeddings EncodeA1111(
+        StableDiffusionModelFolder model, GenerationSpec request, bool guided, CancellationToken cancellationToken)
+    {
+        // The schedule spans the steps that run (image-to-image: the tail of the schedule). A1111 spans the full step
+        // count there while counting only the steps that run, so its edits land later than the fraction says.
+        var steps = Math.Max(request.DenoisingSteps, 1);
+        var texts = new List<string>();
+        var promptBranch = BuildBranch(request.Prompt, steps, texts);
+        var negativeBranch = guided ? BuildBranch(request.NegativePrompt, steps, texts) : null;
+
+        var tokenizer = model.Tokenizer;
+        var chunked = texts.Select(text => PromptChunker.Chunk(tokenizer, text).Chunks).ToList();
+        var chunks = chunked.Max(c => c.Count);
+        var empty = PromptChunker.EmptyChunk(tokenizer);
+        var padded = chunked.SelectMany(c => c.Concat(Enumerable.Repeat(empty, chunks - c.Count))).ToList();
+
+        var ids = padded.SelectMany(chunk => chunk.Ids).ToArray();
+        var (hidden, hiddenSize) = RunEncoder(model, ids, padded.Count, cancellationToken);
+        var chunkValues = ClipTokenizer.MaxLength * hiddenSize;
+        for (var i = 0; i < padded.Count; i++)
+        {
+            PromptEmphasis.Apply(hidden.AsSpan(i * chunkValues, chunkValues), padded[i].Weights);
+        }
+
+        return new PromptEmbeddings(
+            Split(hidden, texts.Count), promptBranch, negativeBranch, chunks * ClipTokenizer.MaxLength, hiddenSize,
+            promptTruncated: false, negativePromptTruncated: false, warnings: []);
+    }
+
+    /// <summary>The schedule of <paramref name="prompt"/>, its texts added to <paramref name="texts"/> once each.</summary>
+    private static Branch BuildBranch(string prompt, int steps, List<string> texts)
+    {
+        var schedule = PromptSchedule.Build(prompt, steps);
+        var indices = new int[schedule.Count];
+        for (var i = 0; i < schedule.Count; i++)
+        {
+            var index = texts.IndexOf(schedule[i].Text);
+            if (index < 0)
+            {
+                index = texts.Count;
+                texts.Add(schedule[i].Text);
+            }
+
+            indices[i] = index;
+        }
+
+        return new Branch(schedule, indices);
+    }
+
+    private static (float[] Hidden, int HiddenSize) RunEncoder(
+        StableDiffusionModelFolder model, int[] ids, int count, CancellationToken cancellationToken)
+    {
+        float[] hidden = [];
+        CancellableRun.Invoke(
+            (model.TextEncoder, ids, count),
+            (state, options) => hidden = state.TextEncoder.Encode(state.ids, state.count, ClipTokenizer.MaxLength, options),
+            cancellationToken);
+        return (hidden, hidden.Length / (count * ClipTokenizer.MaxLength));
+    }
+
+    /// <summary>Cuts [n·L, d] values into <paramref name="count"/> equal sequences.</summary>
+    private static float[][] Split(float[] hidden, int count)
+    {
+        var length = hidden.Length / count;
+        var sequences = new float[count][];
+        for (var i = 0; i < count; i++)
+        {
+            sequences[i] = hidden.AsSpan(i * length, length).ToArray();
+        }
+
+        return sequences;
+    }
+
+    /// <summary>One prompt's schedule and, for each entry, the index of its sequence.</summary>
+    private sealed record Branch(IReadOnlyList<ScheduledPrompt> Schedule, int[] Sequences);
 }

@@ -103,7 +103,10 @@ public sealed partial class StableDiffusionPipeline
         var timings = new GenerationTimings(
             _time.GetElapsedTime(started, encoded), denoising, decoding, _time.GetElapsedTime(started, finished), totalSteps);
         LogGenerated(_logger, request.BatchSize, request.Width, request.Height, steps, schedulers[0].Name, passes.Count, timings.Total.TotalMilliseconds, timings.ItPerSecond);
-        return new GenerationResult(images, seed, prompt.PromptTruncated, prompt.NegativePromptTruncated, timings);
+        return new GenerationResult(images, seed, prompt.PromptTruncated, prompt.NegativePromptTruncated, timings)
+        {
+            Warnings = prompt.Warnings,
+        };
     }
 
     /// <summary>Runs one pass's steps; progress counts the steps of all passes (<paramref name="done"/> before this one).</summary>

@@ -22,12 +22,13 @@ public sealed class ClipTokenizer
     private readonly BytePairEncoder _encoder;
     private readonly BpeCache _cache = new(CacheCapacity, CacheMaxWordLength);
 
-    private ClipTokenizer(BytePairEncoder encoder, int bosId, int eosId, int padId)
+    private ClipTokenizer(BytePairEncoder encoder, int bosId, int eosId, int padId, int commaId)
     {
         _encoder = encoder;
         BosId = bosId;
         EosId = eosId;
         PadId = padId;
+        CommaId = commaId;
     }
 
     /// <summary>The id of <c>&lt;|startoftext|&gt;</c> (49406 in CLIP's vocabulary).</summary>
@@ -38,6 +39,10 @@ public sealed class ClipTokenizer
 
     /// <summary>The padding id: the folder's declared pad token (SD 2.x: "!", id 0), else <see cref="EosId"/> (SD 1.x).</summary>
     public int PadId { get; }
+
+    /// <summary>The id of a comma ending a word, <c>,&lt;/w&gt;</c> (267 in CLIP's vocabulary): where A1111's chunking
+    /// prefers to cut a long prompt.</summary>
+    public int CommaId { get; }
 
     /// <summary>
     /// Loads a tokenizer folder as Stable Diffusion model folders carry it (<c>tokenizer/</c>): vocab.json and
@@ -65,7 +70,7 @@ public sealed class ClipTokenizer
         var bosId = Require(StartOfText, vocabularyPath);
         var eosId = Require(EndOfText, vocabularyPath);
         var padId = PadTokenSetting.Read(directory) is var (padToken, source) ? Require(padToken, source) : eosId;
-        return new ClipTokenizer(new BytePairEncoder(merges, byteIds, finalByteIds), bosId, eosId, padId);
+        return new ClipTokenizer(new BytePairEncoder(merges, byteIds, finalByteIds), bosId, eosId, padId, finalByteIds[',']);
 
         int Require(string symbol, string source) => vocabulary.TryGetValue(symbol, out var id)
             ? id
@@ -77,11 +82,24 @@ public sealed class ClipTokenizer
     /// </summary>
     public TokenizedPrompt Encode(string text)
     {
-        ArgumentNullException.ThrowIfNull(text);
+        var content = ContentIds(text);
         var ids = new int[MaxLength];
         ids[0] = BosId;
-        var count = 0;
+        var kept = Math.Min(content.Count, MaxContentTokens);
+        content.CopyTo(0, ids, 1, kept);
+        ids[kept + 1] = EosId;
+        ids.AsSpan(kept + 2).Fill(PadId);
+        return new TokenizedPrompt(ids, content.Count, content.Count > MaxContentTokens);
+    }
 
+    /// <summary>
+    /// Every content token of <paramref name="text"/>, without BOS, EOS, padding or truncation (transformers'
+    /// <c>tokenizer(text, truncation=False, add_special_tokens=False)</c>), for prompts that are encoded in chunks.
+    /// </summary>
+    public List<int> ContentIds(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var ids = new List<int>();
         var unescaped = ClipTextNormalizer.Unescape(text);
         var buffer = ArrayPool<char>.Shared.Rent(ClipTextNormalizer.MaxOutputLength(unescaped.Length));
         try
@@ -95,13 +113,11 @@ public sealed class ClipTokenizer
                 var special = piece.SequenceEqual(StartOfText) ? BosId : piece.SequenceEqual(EndOfText) ? EosId : -1;
                 if (special >= 0)
                 {
-                    Append(ids, ref count, special);
-                    continue;
+                    ids.Add(special);
                 }
-
-                foreach (var id in WordIds(piece))
+                else
                 {
-                    Append(ids, ref count, id);
+                    ids.AddRange(WordIds(piece));
                 }
             }
         }
@@ -110,10 +126,7 @@ public sealed class ClipTokenizer
             ArrayPool<char>.Shared.Return(buffer);
         }
 
-        var kept = Math.Min(count, MaxContentTokens);
-        ids[kept + 1] = EosId;
-        ids.AsSpan(kept + 2).Fill(PadId);
-        return new TokenizedPrompt(ids, count, count > MaxContentTokens);
+        return ids;
     }
 
     /// <summary>The number of words currently cached (for diagnostics and tests).</summary>
@@ -128,16 +141,5 @@ public sealed class ClipTokenizer
         }
 
         return ids;
-    }
-
-    private static void Append(int[] ids, ref int count, int id)
-    {
-        // Tokens past the 75 content slots are counted, not stored, so callers can report how much was cut.
-        if (count < MaxContentTokens)
-        {
-            ids[count + 1] = id;
-        }
-
-        count++;
     }
 }

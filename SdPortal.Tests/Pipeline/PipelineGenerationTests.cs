@@ -75,12 +75,12 @@ public sealed class PipelineGenerationTests(TinyModelFixture model) : IClassFixt
     }
 
     [Fact]
-    public async Task Generate_LongPrompt_IsFlaggedAsTruncated()
+    public async Task Generate_LongPlainPrompt_IsFlaggedAsTruncated()
     {
         var longPrompt = string.Join(' ', Enumerable.Repeat("cat", 100));
 
-        var result = await _pipeline.GenerateAsync(TestRequests.Small() with { Prompt = longPrompt });
-        var shortResult = await _pipeline.GenerateAsync(TestRequests.Small());
+        var result = await _pipeline.GenerateAsync(TestRequests.Small() with { Prompt = longPrompt, PromptSyntax = PromptSyntax.Plain });
+        var shortResult = await _pipeline.GenerateAsync(TestRequests.Small() with { PromptSyntax = PromptSyntax.Plain });
 
         Assert.True(result.PromptTruncated);
         Assert.False(shortResult.PromptTruncated);

@@ -49,11 +49,14 @@ public sealed record ProgressAnswer(bool Cancel);
 /// <summary>One image of <c>complete</c>; the PNG travels as base64.</summary>
 public sealed record ImageBody(byte[] Png, ulong Seed, int Width, int Height);
 
-/// <summary>Body of <c>complete</c>: the images, the seed, stage timings in milliseconds and the device.</summary>
+/// <summary>Body of <c>complete</c>: the images, the seed, stage timings in milliseconds, the device and the warnings.</summary>
 public sealed record CompleteBody(
     IReadOnlyList<ImageBody> Images, ulong Seed, double TextEncodingMs, double DenoisingMs, double DecodingMs, double TotalMs,
     int Steps, string Device)
 {
+    /// <summary>The run's warnings for the user; absent (an older worker) reads as none.</summary>
+    public IReadOnlyList<string>? Warnings { get; init; }
+
     public static CompleteBody From(JobOutput output) => new(
         [.. output.Images.Select(i => new ImageBody(i.Png, i.Seed, i.Width, i.Height))],
         output.Seed,
@@ -62,7 +65,10 @@ public sealed record CompleteBody(
         output.Timings.Decoding.TotalMilliseconds,
         output.Timings.Total.TotalMilliseconds,
         output.Timings.Steps,
-        output.Device);
+        output.Device)
+    {
+        Warnings = output.Warnings,
+    };
 
     public JobOutput ToOutput() => new(
         [.. Images.Select(i => new GeneratedImage(i.Png, i.Seed, i.Width, i.Height))],
@@ -70,7 +76,10 @@ public sealed record CompleteBody(
         new GenerationTimings(
             TimeSpan.FromMilliseconds(TextEncodingMs), TimeSpan.FromMilliseconds(DenoisingMs), TimeSpan.FromMilliseconds(DecodingMs),
             TimeSpan.FromMilliseconds(TotalMs), Steps),
-        Device);
+        Device)
+    {
+        Warnings = Warnings ?? [],
+    };
 }
 
 /// <summary>Body of <c>fail</c>.</summary>
