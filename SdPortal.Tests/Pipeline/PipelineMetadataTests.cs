@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SdPortal.Inference.Pipeline;
 using SdPortal.Tests.Pipeline.Support;
 
 namespace SdPortal.Tests.Pipeline;

@@ -3,8 +3,8 @@ using SdPortal.Data;
 using SdPortal.Data.Generation;
 using SdPortal.Inference.Engine;
 using SdPortal.Inference.Pipeline;
-using GeneratedImage = SdPortal.Data.Generation.GeneratedImage;
 using SdPortal.Web.Generation;
+using GeneratedImage = SdPortal.Data.Generation.GeneratedImage;
 
 namespace SdPortal.Web.Gallery;
 

@@ -55,9 +55,11 @@ public sealed partial class JobSettlement(
                 db.GeneratedImages.AddRange(stored);
                 await db.SaveChangesAsync(ct);
                 var (steps, seed) = (row.TotalSteps, (long)output.Seed);
+                var warnings = output.Warnings.Count == 0 ? null : string.Join('\n', output.Warnings);
+                warnings = warnings is { Length: > MaxWarningsLength } ? warnings[..MaxWarningsLength] : warnings;
                 var moved = await lifecycle.EndAsync(db, job.JobId, JobStates.Succeed, JobLifecycle.HeldBy(lease.LeaseId), s => s
                     .SetProperty(j => j.Step, steps).SetProperty(j => j.Seed, seed).SetProperty(j => j.Error, (string?)null)
-                    .SetProperty(j => j.TimingsJson, timings), ct);
+                    .SetProperty(j => j.TimingsJson, timings).SetProperty(j => j.Warnings, warnings), ct);
                 var captured = moved ? await scope.ServiceProvider.GetRequiredService<ICreditLedger>().CaptureAsync(job.TenantId, job.JobId, ct) : null;
                 if (captured is null || captured.Outcome == CreditOutcome.Conflict)
                 {
@@ -146,6 +148,9 @@ public sealed partial class JobSettlement(
         await events.EndedAsync(job.TenantId, job.JobId, GenerationStatusNames.Of(end.To), reason);
         return true;
     }
+
+    /// <summary>The job row's warnings column holds at most this many characters.</summary>
+    private const int MaxWarningsLength = 2000;
 
     private async Task<List<GeneratedImage>> StoreImagesAsync(PortalDbContext db, JobRef job, JobOutput output, CancellationToken ct)
     {
