@@ -25,6 +25,8 @@ public sealed class DdimScheduler : DiffusionSchedulerBase
         _stride = config.NumTrainTimesteps / steps;
     }
 
+    private protected override NoiseLevel NoiseLevelAt(int stepIndex) => NoiseLevel.Ddpm(_schedule, (int)TimestepValues[stepIndex]);
+
     private protected override void StepCore(ReadOnlySpan<float> modelOutput, int stepIndex, Span<float> sample, Span<float> predictedOriginal)
     {
         var t = (int)TimestepValues[stepIndex];

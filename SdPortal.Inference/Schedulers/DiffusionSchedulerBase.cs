@@ -3,9 +3,10 @@ using System.Collections.ObjectModel;
 namespace SdPortal.Inference.Schedulers;
 
 /// <summary>
-/// Shared plumbing of the schedulers: the schedule, argument checks and step ordering. Steps run in order; calling
-/// step 0 (or any step on a fresh instance, for img2img's later start) begins a new run and clears the history.
-/// All spans of one run have the same length; only <c>sample</c> may be read and written in place.
+/// Shared plumbing of the schedulers: the schedule, argument checks, step ordering and add_noise. Steps run in order
+/// from <see cref="BeginIndex"/>: calling that step begins a new run and clears the history (diffusers' set_timesteps
+/// leaves a fresh scheduler, whose multistep warm-up starts again from its begin index), anything else but the next
+/// step is refused. All spans of one run have the same length; only <c>sample</c> may be read and written in place.
 /// </summary>
 public abstract class DiffusionSchedulerBase : IDiffusionScheduler
 {
@@ -55,16 +56,47 @@ public abstract class DiffusionSchedulerBase : IDiffusionScheduler
     public int BeginIndex { get; private set; }
 
     /// <inheritdoc />
-    public void SetBeginIndex(int index) => throw new NotImplementedException("scheduler helper: begin index");
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="index"/> is not a model call of the schedule, or falls inside a multi-call step (Heun's second
+    /// call: diffusers only ever begins at t_start × order).
+    /// </exception>
+    public void SetBeginIndex(int index)
+    {
+        CheckStepIndex(index, nameof(index));
+        if (index % Order != 0)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(index), index, $"{Name} takes {Order} model calls per step; a run begins at a multiple of {Order}.");
+        }
+
+        BeginIndex = index;
+        _nextStep = -1; // whatever ran before, the next step must start a run here
+    }
 
     /// <inheritdoc />
-    public void AddNoise(ReadOnlySpan<float> original, ReadOnlySpan<float> noise, int stepIndex, Span<float> destination) =>
-        throw new NotImplementedException("scheduler helper: add_noise");
+    public void AddNoise(ReadOnlySpan<float> original, ReadOnlySpan<float> noise, int stepIndex, Span<float> destination)
+    {
+        CheckStepIndex(stepIndex, nameof(stepIndex));
+        if (noise.Length != original.Length || destination.Length != original.Length)
+        {
+            throw new ArgumentException(
+                $"original ({original.Length}), noise ({noise.Length}) and destination ({destination.Length}) must have the same length.",
+                nameof(noise));
+        }
+
+        var level = NoiseLevelAt(stepIndex);
+        var signal = level.Signal;
+        var spread = level.Noise;
+        for (var i = 0; i < destination.Length; i++)
+        {
+            destination[i] = (signal * original[i]) + (spread * noise[i]); // the products first, then the sum, as torch
+        }
+    }
 
     /// <inheritdoc />
     public void ScaleModelInput(ReadOnlySpan<float> sample, int stepIndex, Span<float> destination)
     {
-        CheckStepIndex(stepIndex);
+        CheckStepIndex(stepIndex, nameof(stepIndex));
         if (destination.Length != sample.Length)
         {
             throw new ArgumentException($"destination has {destination.Length} elements, sample {sample.Length}.", nameof(destination));
@@ -76,7 +108,7 @@ public abstract class DiffusionSchedulerBase : IDiffusionScheduler
     /// <inheritdoc />
     public void Step(ReadOnlySpan<float> modelOutput, int stepIndex, Span<float> sample, Span<float> predictedOriginal)
     {
-        CheckStepIndex(stepIndex);
+        CheckStepIndex(stepIndex, nameof(stepIndex));
         if (modelOutput.Length != sample.Length || predictedOriginal.Length != sample.Length)
         {
             throw new ArgumentException(
@@ -93,7 +125,7 @@ public abstract class DiffusionSchedulerBase : IDiffusionScheduler
 
             StepsInRun++;
         }
-        else if (stepIndex == 0 || _nextStep < 0)
+        else if (stepIndex == BeginIndex)
         {
             _runLength = sample.Length;
             StepsInRun = 0;
@@ -101,8 +133,9 @@ public abstract class DiffusionSchedulerBase : IDiffusionScheduler
         }
         else
         {
+            var after = _nextStep < 0 ? "before any step" : $"after step {_nextStep - 1}";
             throw new InvalidOperationException(
-                $"{Name}: step {stepIndex} was called after step {_nextStep - 1}; steps run in order (step 0 starts a new run).");
+                $"{Name}: step {stepIndex} was called {after}; steps run in order (step {BeginIndex}, the begin index, starts a new run).");
         }
 
         _nextStep = stepIndex + 1;
@@ -112,6 +145,13 @@ public abstract class DiffusionSchedulerBase : IDiffusionScheduler
     /// <summary>Writes the model input; the default is the identity (DDPM-style schedulers).</summary>
     private protected virtual void ScaleModelInputCore(ReadOnlySpan<float> sample, int stepIndex, Span<float> destination) =>
         sample.CopyTo(destination);
+
+    /// <summary>
+    /// The scales of diffusers' add_noise at model call <paramref name="stepIndex"/>, the call whose input the result
+    /// stands for: image-to-image's start is the begin index itself, and legacy inpainting's re-noising after call i is
+    /// i + 1, which is the step index a sigma-based diffusers scheduler reads then and Timesteps[i + 1] otherwise.
+    /// </summary>
+    private protected abstract NoiseLevel NoiseLevelAt(int stepIndex);
 
     /// <summary>The update itself, after the checks.</summary>
     private protected abstract void StepCore(ReadOnlySpan<float> modelOutput, int stepIndex, Span<float> sample, Span<float> predictedOriginal);
@@ -141,11 +181,11 @@ public abstract class DiffusionSchedulerBase : IDiffusionScheduler
         }
     }
 
-    private void CheckStepIndex(int stepIndex)
+    private void CheckStepIndex(int stepIndex, string parameter)
     {
         if ((uint)stepIndex >= (uint)TimestepValues.Length)
         {
-            throw new ArgumentOutOfRangeException(nameof(stepIndex), stepIndex, $"{Name} has {TimestepValues.Length} model calls (0..{TimestepValues.Length - 1}).");
+            throw new ArgumentOutOfRangeException(parameter, stepIndex, $"{Name} has {TimestepValues.Length} model calls (0..{TimestepValues.Length - 1}).");
         }
     }
 }

@@ -30,6 +30,8 @@ public sealed class DpmSolverMultistepScheduler : DiffusionSchedulerBase
         : base(karras ? "DPM++ 2M Karras" : "DPM++ 2M", schedule.Timesteps, schedule.Sigmas, 1f, false) =>
         _prediction = config.PredictionType;
 
+    private protected override NoiseLevel NoiseLevelAt(int stepIndex) => NoiseLevel.VariancePreserving((float)SigmaValues![stepIndex]);
+
     private protected override void StepCore(ReadOnlySpan<float> modelOutput, int stepIndex, Span<float> sample, Span<float> predictedOriginal)
     {
         var sigmas = SigmaValues!;

@@ -32,6 +32,8 @@ public sealed class EulerAncestralScheduler : DiffusionSchedulerBase
         _noise = noise;
     }
 
+    private protected override NoiseLevel NoiseLevelAt(int stepIndex) => NoiseLevel.VarianceExploding((float)SigmaValues![stepIndex]);
+
     private protected override void ScaleModelInputCore(ReadOnlySpan<float> sample, int stepIndex, Span<float> destination) =>
         SigmaInputScaling.Scale(sample, (float)SigmaValues![stepIndex], destination);
 

@@ -23,6 +23,8 @@ public sealed class EulerScheduler : DiffusionSchedulerBase
         : base("Euler", schedule.Timesteps, schedule.Sigmas, schedule.InitNoiseSigma, false) =>
         _prediction = config.PredictionType;
 
+    private protected override NoiseLevel NoiseLevelAt(int stepIndex) => NoiseLevel.VarianceExploding((float)SigmaValues![stepIndex]);
+
     private protected override void ScaleModelInputCore(ReadOnlySpan<float> sample, int stepIndex, Span<float> destination) =>
         SigmaInputScaling.Scale(sample, (float)SigmaValues![stepIndex], destination);
 

@@ -29,7 +29,12 @@ public sealed class HeunScheduler : DiffusionSchedulerBase
         : base("Heun", Doubled(schedule.Timesteps, 0), Doubled(schedule.Sigmas, 1), schedule.InitNoiseSigma, false) =>
         _config = config;
 
+    /// <inheritdoc />
+    public override int Order => 2;
+
     private protected override void ResetHistory() => _secondCallPending = false;
+
+    private protected override NoiseLevel NoiseLevelAt(int stepIndex) => NoiseLevel.VarianceExploding((float)SigmaValues![stepIndex]);
 
     private protected override void ScaleModelInputCore(ReadOnlySpan<float> sample, int stepIndex, Span<float> destination) =>
         SigmaInputScaling.Scale(sample, (float)SigmaValues![stepIndex], destination);

@@ -40,6 +40,8 @@ public sealed class LcmScheduler : DiffusionSchedulerBase
         _noise = noise;
     }
 
+    private protected override NoiseLevel NoiseLevelAt(int stepIndex) => NoiseLevel.Ddpm(_schedule, (int)TimestepValues[stepIndex]);
+
     private protected override void StepCore(ReadOnlySpan<float> modelOutput, int stepIndex, Span<float> sample, Span<float> predictedOriginal)
     {
         var t = (int)TimestepValues[stepIndex];

@@ -4,6 +4,7 @@ namespace SdPortal.Inference.Schedulers;
 /// Linear multistep (order 4) on dx/dσ = (x − x₀)/σ, diffusers' LMSDiscreteScheduler (k-diffusion's sample_lms):
 /// x_{i+1} = x_i + Σ_{k&lt;p} c_k·d_{i−k}, p = min(i + 1, 4), with the Lagrange weights c_k of
 /// <see cref="LmsCoefficients"/> (Gauss–Legendre, computed per step without allocating). One model call per step.
+/// A run begun at step b &gt; 0 keeps diffusers' p = min(i + 1, 4) and sums only the derivatives it has.
 /// </summary>
 public sealed class LmsScheduler : DiffusionSchedulerBase
 {
@@ -38,6 +39,8 @@ public sealed class LmsScheduler : DiffusionSchedulerBase
         _count = 0;
     }
 
+    private protected override NoiseLevel NoiseLevelAt(int stepIndex) => NoiseLevel.VarianceExploding((float)SigmaValues![stepIndex]);
+
     private protected override void ScaleModelInputCore(ReadOnlySpan<float> sample, int stepIndex, Span<float> destination) =>
         SigmaInputScaling.Scale(sample, (float)SigmaValues![stepIndex], destination);
 
@@ -56,33 +59,37 @@ public sealed class LmsScheduler : DiffusionSchedulerBase
             derivative[i] = (sample[i] - x0) / sigma; // d_i = (x_i − x₀)/σ_i
         }
 
-        // p = min(i + 1, 4), counted from the start of this run.
-        var order = Math.Min(StepsInRun + 1, HistoryLength);
+        // diffusers: p = min(step_index + 1, 4) from the absolute step index, and the sum zips the p weights with the
+        // derivatives kept since the run began, newest first, so it stops at the shorter list. From step 0 both have
+        // p entries; a run begun later (image-to-image) uses the leading weights of the full order-p formula with the
+        // few derivatives it has (not a lower-order formula), as diffusers' LMSDiscreteScheduler does.
+        var order = Math.Min(stepIndex + 1, HistoryLength);
+        var terms = Math.Min(order, _count);
         Span<double> weights = stackalloc double[HistoryLength];
         LmsCoefficients.Compute(SigmaValues, stepIndex, order, weights);
         var c0 = (float)weights[0];
-        var c1 = order > 1 ? (float)weights[1] : 0f;
-        var c2 = order > 2 ? (float)weights[2] : 0f;
-        var c3 = order > 3 ? (float)weights[3] : 0f;
+        var c1 = terms > 1 ? (float)weights[1] : 0f;
+        var c2 = terms > 2 ? (float)weights[2] : 0f;
+        var c3 = terms > 3 ? (float)weights[3] : 0f;
         var d0 = derivative;
-        var d1 = order > 1 ? Derivative(1) : d0;
-        var d2 = order > 2 ? Derivative(2) : d0;
-        var d3 = order > 3 ? Derivative(3) : d0;
+        var d1 = terms > 1 ? Derivative(1) : d0;
+        var d2 = terms > 2 ? Derivative(2) : d0;
+        var d3 = terms > 3 ? Derivative(3) : d0;
         for (var i = 0; i < sample.Length; i++)
         {
             // x_{i+1} = x_i + Σ c_k·d_{i−k}, summed newest first like diffusers
             var sum = c0 * d0[i];
-            if (order > 1)
+            if (terms > 1)
             {
                 sum += c1 * d1[i];
             }
 
-            if (order > 2)
+            if (terms > 2)
             {
                 sum += c2 * d2[i];
             }
 
-            if (order > 3)
+            if (terms > 3)
             {
                 sum += c3 * d3[i];
             }

@@ -9,6 +9,7 @@ namespace SdPortal.Inference.Schedulers;
 /// </summary>
 public sealed class PndmScheduler : DiffusionSchedulerBase
 {
+    private readonly NoiseSchedule _schedule;
     private readonly PndmTransfer _transfer;
     private readonly PndmTimesteps _plan;
     private readonly AdamsBashforthHistory _kept = new();
@@ -36,11 +37,14 @@ public sealed class PndmScheduler : DiffusionSchedulerBase
             throw new ArgumentException("PNDM supports epsilon and v_prediction only (as diffusers' PNDMScheduler).", nameof(config));
         }
 
-        _transfer = new PndmTransfer(NoiseSchedule.For(config), config.PredictionType, config.SetAlphaToOne);
+        _schedule = NoiseSchedule.For(config);
+        _transfer = new PndmTransfer(_schedule, config.PredictionType, config.SetAlphaToOne);
         _plan = plan;
     }
 
     private protected override void ResetHistory() => _kept.Clear();
+
+    private protected override NoiseLevel NoiseLevelAt(int stepIndex) => NoiseLevel.Ddpm(_schedule, (int)TimestepValues[stepIndex]);
 
     private protected override void StepCore(ReadOnlySpan<float> modelOutput, int stepIndex, Span<float> sample, Span<float> predictedOriginal)
     {

@@ -33,6 +33,8 @@ public sealed class UniPcScheduler : DiffusionSchedulerBase
 
     private protected override void ResetHistory() => _history = 0;
 
+    private protected override NoiseLevel NoiseLevelAt(int stepIndex) => NoiseLevel.VariancePreserving((float)SigmaValues![stepIndex]);
+
     private protected override void StepCore(ReadOnlySpan<float> modelOutput, int stepIndex, Span<float> sample, Span<float> predictedOriginal)
     {
         var length = sample.Length;

@@ -72,11 +72,12 @@ public sealed class SchedulerStepContractTests
     }
 
     [Fact]
-    public void Step_FreshInstanceStartedMidSchedule_RunsToTheEnd()
+    public void Step_RunStartedAtTheBeginIndex_RunsToTheEnd()
     {
         var scheduler = SchedulerFactory.Create("DPM++ 2M", Sd15, 10);
         var buffers = new Buffers(16);
         Array.Fill(buffers.Sample, 0.5f);
+        scheduler.SetBeginIndex(4);
 
         for (var call = 4; call < scheduler.Timesteps.Count; call++)
         {
