@@ -28,6 +28,7 @@ internal sealed class UNetBatchTensors : IDisposable
         _binding = unet.Bind(_bindings);
         _conditioning = new ConditioningRows(bucket);
         ImageLength = unet.LatentChannels * latentHeight * latentWidth;
+        InputLength = unet.InputChannels * latentHeight * latentWidth;
     }
 
     /// <summary>Samples per call.</summary>
@@ -39,8 +40,11 @@ internal sealed class UNetBatchTensors : IDisposable
     /// <summary>Conditioning width.</summary>
     public int HiddenSize { get; }
 
-    /// <summary>Latent values per sample.</summary>
+    /// <summary>Latent (prediction) values per sample.</summary>
     public int ImageLength { get; }
+
+    /// <summary>Model-input values per sample (more than <see cref="ImageLength"/> for an inpainting UNet).</summary>
+    public int InputLength { get; }
 
     /// <summary>Conditioning rows written by the last <see cref="Load"/> (0 when every slot kept its job).</summary>
     public int ConditioningRowsWritten { get; private set; }
@@ -54,10 +58,10 @@ internal sealed class UNetBatchTensors : IDisposable
         {
             var denoiser = slot.Denoiser;
             var input = denoiser.ModelInput;
-            _bindings.Sample.Write(input, slot.Offset * ImageLength);
+            _bindings.Sample.Write(input, slot.Offset * InputLength);
             if (denoiser.Guided)
             {
-                _bindings.Sample.Write(input, (slot.Offset + denoiser.BatchSize) * ImageLength);
+                _bindings.Sample.Write(input, (slot.Offset + denoiser.BatchSize) * InputLength);
             }
 
             var timestep = denoiser.TimestepAt(slot.StepIndex);

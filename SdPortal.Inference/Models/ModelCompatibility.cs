@@ -4,7 +4,7 @@ namespace SdPortal.Inference.Models;
 internal static class ModelCompatibility
 {
     /// <exception cref="ModelLoadException">Two graphs disagree on a shared dimension.</exception>
-    public static void Check(TextEncoderModel textEncoder, UNetModel unet, VaeDecoderModel vae)
+    public static void Check(TextEncoderModel textEncoder, UNetModel unet, VaeDecoderModel vae, VaeEncoderModel? encoder = null)
     {
         var hidden = textEncoder.DeclaredHiddenSize;
         var conditioning = unet.EncoderHiddenStates.Dimensions[2];
@@ -19,6 +19,26 @@ internal static class ModelCompatibility
         {
             throw new ModelLoadException(
                 unet.Path, $"denoises {unet.LatentChannels} latent channels, but the VAE decoder takes {vaeChannels}");
+        }
+
+        var encoded = encoder?.Latent.Dimensions[1] ?? -1;
+        var expected = encoder is { IsMoments: true } ? 2 * unet.LatentChannels : unet.LatentChannels;
+        if (encoded > 0 && encoded != expected)
+        {
+            throw new ModelLoadException(
+                unet.Path, $"denoises {unet.LatentChannels} latent channels, but the VAE encoder produces {encoded}");
+        }
+
+        if (unet.InputChannels != unet.LatentChannels && !unet.IsInpainting)
+        {
+            throw new ModelLoadException(
+                unet.Path, $"takes {unet.InputChannels} input channels for {unet.LatentChannels} latent ones; {unet.LatentChannels} (or {(2 * unet.LatentChannels) + 1} for an inpainting UNet) expected");
+        }
+
+        // Every job on an inpainting UNet feeds it masked-image latents (a blank image's for text-to-image).
+        if (unet.IsInpainting && encoder is null)
+        {
+            throw new ModelLoadException(unet.Path, "is an inpainting UNet, which needs the folder's vae_encoder/model.onnx");
         }
     }
 }

@@ -38,6 +38,12 @@ public sealed class ModelFolderLayout
     /// <summary>vae_decoder/model.onnx.</summary>
     public string VaeDecoder => File("vae_decoder", "model.onnx");
 
+    /// <summary>vae_encoder/model.onnx: optional; without it the folder does text-to-image only.</summary>
+    public string VaeEncoder => File("vae_encoder", "model.onnx");
+
+    /// <summary>Whether the folder has a VAE encoder (image-to-image and inpainting need one).</summary>
+    public bool HasVaeEncoder => System.IO.File.Exists(VaeEncoder);
+
     /// <summary>vae_decoder/config.json (optional: holds scaling_factor).</summary>
     public string VaeDecoderConfig => File("vae_decoder", "config.json");
 

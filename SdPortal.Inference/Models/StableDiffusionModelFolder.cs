@@ -20,7 +20,8 @@ public sealed partial class StableDiffusionModelFolder : IDisposable
         ModelConfiguration configuration,
         TextEncoderModel textEncoder,
         UNetModel unet,
-        VaeDecoderModel vaeDecoder)
+        VaeDecoderModel vaeDecoder,
+        VaeEncoderModel? vaeEncoder)
     {
         Layout = layout;
         Device = device;
@@ -32,6 +33,7 @@ public sealed partial class StableDiffusionModelFolder : IDisposable
         TextEncoder = textEncoder;
         UNet = unet;
         VaeDecoder = vaeDecoder;
+        VaeEncoder = vaeEncoder;
         _hash = new Lazy<string>(() => UNetHash.Compute(layout.UNet), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -74,6 +76,15 @@ public sealed partial class StableDiffusionModelFolder : IDisposable
 
     internal VaeDecoderModel VaeDecoder { get; }
 
+    /// <summary>The VAE encoder, or null when the folder has none (text-to-image only).</summary>
+    internal VaeEncoderModel? VaeEncoder { get; }
+
+    /// <summary>Whether the folder can start from an image: image-to-image and inpainting need a VAE encoder.</summary>
+    public bool CanEncodeImages => VaeEncoder is not null;
+
+    /// <summary>Whether the UNet is an inpainting UNet (fed the mask and the masked image's latents).</summary>
+    public bool HasInpaintingUNet => UNet.IsInpainting;
+
     /// <summary>
     /// Validates and opens the folder at <paramref name="directory"/> on <paramref name="device"/>; a GPU's provider is
     /// set up from <paramref name="cuda"/> (the defaults when null); <paramref name="cpuArena"/> is the engine's choice
@@ -105,9 +116,15 @@ public sealed partial class StableDiffusionModelFolder : IDisposable
                 var textEncoder = new TextEncoderModel(Track(opened, OnnxModelFile.Open(layout.TextEncoder, options, runArena)));
                 var unet = new UNetModel(Track(opened, OnnxModelFile.Open(layout.UNet, options, runArena)));
                 var vae = new VaeDecoderModel(Track(opened, OnnxModelFile.Open(layout.VaeDecoder, options, runArena)));
-                ModelCompatibility.Check(textEncoder, unet, vae);
+                var encoder = layout.HasVaeEncoder ? VaeEncoderModel.Open(layout.VaeEncoder, options, runArena) : null;
+                if (encoder is not null)
+                {
+                    opened.Add(encoder.File);
+                }
+
+                ModelCompatibility.Check(textEncoder, unet, vae, encoder);
                 LogOpened(logger, layout.Directory, actualDevice.ToString(), unet.TimestepForm.ElementType.ToString(), unet.TimestepForm.Shape.ToString());
-                return new StableDiffusionModelFolder(layout, actualDevice, configuration, textEncoder, unet, vae);
+                return new StableDiffusionModelFolder(layout, actualDevice, configuration, textEncoder, unet, vae, encoder);
             }
             catch
             {
@@ -128,6 +145,7 @@ public sealed partial class StableDiffusionModelFolder : IDisposable
         TextEncoder.Dispose();
         UNet.Dispose();
         VaeDecoder.Dispose();
+        VaeEncoder?.Dispose();
     }
 
     private static OnnxModelFile Track(List<OnnxModelFile> opened, OnnxModelFile file)

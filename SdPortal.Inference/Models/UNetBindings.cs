@@ -14,7 +14,7 @@ internal sealed class UNetBindings : IDisposable
     public UNetBindings(UNetModel unet, int batch, int latentHeight, int latentWidth, int sequenceLength, int hiddenSize)
     {
         var channels = unet.LatentChannels;
-        Sample = HostTensor.Create(unet.Sample.ElementType, batch, channels, latentHeight, latentWidth);
+        Sample = HostTensor.Create(unet.Sample.ElementType, batch, unet.InputChannels, latentHeight, latentWidth);
         Timestep = HostTensor.Create(unet.TimestepForm.ElementType, unet.TimestepForm.TensorShape(batch));
         EncoderHiddenStates = HostTensor.Create(unet.EncoderHiddenStates.ElementType, batch, sequenceLength, hiddenSize);
         NoisePrediction = HostTensor.Create(unet.NoisePrediction.ElementType, batch, channels, latentHeight, latentWidth);
@@ -22,7 +22,7 @@ internal sealed class UNetBindings : IDisposable
         _outputs = [NoisePrediction.Value];
     }
 
-    /// <summary>The latent input [n, c, h, w].</summary>
+    /// <summary>The model input [n, c_in, h, w] (c_in = 2c + 1 for an inpainting UNet).</summary>
     public HostTensor Sample { get; }
 
     /// <summary>The timestep input.</summary>

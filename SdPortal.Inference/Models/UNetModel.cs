@@ -46,8 +46,17 @@ internal sealed class UNetModel : IDisposable
     /// <summary>How the timestep is fed.</summary>
     public TimestepForm TimestepForm { get; }
 
-    /// <summary>The latent channel count (4 for SD 1.x/2.x) where the graph fixes it.</summary>
-    public int LatentChannels => Sample.IsFixed(1) ? Sample.Dimensions[1] : 4;
+    /// <summary>The latent channel count (4 for SD 1.x/2.x): the prediction's channels where the graph fixes them.</summary>
+    public int LatentChannels => NoisePrediction.IsFixed(1) ? NoisePrediction.Dimensions[1] : InputChannels;
+
+    /// <summary>
+    /// The channels of <see cref="Sample"/>: <see cref="LatentChannels"/> for an ordinary UNet, 2c + 1 for an
+    /// inpainting UNet (latents, the mask, the masked image's latents, as diffusers' inpainting models take them).
+    /// </summary>
+    public int InputChannels => Sample.IsFixed(1) ? Sample.Dimensions[1] : 4;
+
+    /// <summary>Whether this is an inpainting UNet (9 input channels for 4 latent ones), fed the mask and masked image.</summary>
+    public bool IsInpainting => InputChannels == (2 * LatentChannels) + 1;
 
     /// <summary>
     /// Runs one denoising call over the job's tensors; the prediction lands in <see cref="UNetBindings.NoisePrediction"/>.

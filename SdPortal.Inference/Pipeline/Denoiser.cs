@@ -21,6 +21,7 @@ internal sealed class Denoiser : IDisposable
     private readonly float[] _guidedNoise;
     private readonly float[] _predictedOriginal;
     private readonly float _guidanceScale;
+    private ImageStart? _start;
     private UNetBindings? _bindings;
     private ConditioningRows? _conditioning;
 
@@ -35,9 +36,10 @@ internal sealed class Denoiser : IDisposable
         LatentHeight = request.Height / GenerationSpec.SizeMultiple;
         LatentWidth = request.Width / GenerationSpec.SizeMultiple;
         ImageLength = unet.LatentChannels * LatentHeight * LatentWidth;
+        InputLength = unet.InputChannels * LatentHeight * LatentWidth;
         Samples = Guided ? 2 * BatchSize : BatchSize;
         _latents = new float[BatchSize * ImageLength];
-        _modelInput = new float[_latents.Length];
+        _modelInput = new float[BatchSize * InputLength];
         _prediction = new float[Samples * ImageLength];
         _guidedNoise = Guided ? new float[_latents.Length] : _prediction;
         _predictedOriginal = new float[_latents.Length];
@@ -52,14 +54,24 @@ internal sealed class Denoiser : IDisposable
     /// <summary>Latent values per image (c · h · w).</summary>
     public int ImageLength { get; }
 
+    /// <summary>Model-input values per image (c_in · h · w): <see cref="ImageLength"/> plus, for an inpainting UNet, the
+    /// mask and masked-image channels.</summary>
+    public int InputLength { get; }
+
     /// <summary>UNet samples per step: [uncond × B, cond × B] when guided, [cond × B] otherwise.</summary>
     public int Samples { get; }
 
     /// <summary>Whether the job runs classifier-free guidance.</summary>
     public bool Guided { get; }
 
-    /// <summary>The model calls the job makes.</summary>
+    /// <summary>The schedule's model calls; the job makes those from <see cref="BeginIndex"/> on.</summary>
     public int TotalSteps => _scheduler.Timesteps.Count;
+
+    /// <summary>The first model call the job makes: 0, or where image-to-image enters the schedule.</summary>
+    public int BeginIndex => _scheduler.BeginIndex;
+
+    /// <summary>The model calls the job makes.</summary>
+    public int CallsRun => TotalSteps - BeginIndex;
 
     /// <summary>The UNet this job denoises with.</summary>
     public UNetModel UNet => _unet;
@@ -70,7 +82,7 @@ internal sealed class Denoiser : IDisposable
     /// <summary>The current latents x_t [B, c, h, w].</summary>
     public ReadOnlySpan<float> Latents => _latents;
 
-    /// <summary>The scaled model input of the prepared step [B, c, h, w]; guided jobs feed it to both halves.</summary>
+    /// <summary>The model input of the prepared step [B, c_in, h, w]; guided jobs feed it to both halves.</summary>
     public ReadOnlySpan<float> ModelInput => _modelInput;
 
     /// <summary>Where the UNet's output for this job's <see cref="Samples"/> samples goes, in sample order.</summary>
@@ -85,7 +97,7 @@ internal sealed class Denoiser : IDisposable
 
     /// <summary>The conditioning sequence [Prompt.SequenceLength, d] of UNet sample <paramref name="sample"/> at model call
     /// <paramref name="index"/>: it changes between calls only where the prompt edits or alternates.</summary>
-    public float[] ConditioningAt(int sample, int index) => _prompt.SequenceAt(ConditioningSource(sample), index);
+    public float[] ConditioningAt(int sample, int index) => _prompt.SequenceAt(ConditioningSource(sample), index - BeginIndex);
 
     /// <summary>
     /// x_T = σ_init · ε: ε from each image's noise stream, or the caller's override (the streams still draw ε first,
@@ -102,6 +114,32 @@ internal sealed class Denoiser : IDisposable
         }
     }
 
+    /// <summary>
+    /// Starts from a picture instead (image-to-image, inpainting): the scheduler enters at <paramref name="start"/>'s
+    /// begin index and x = add_noise(x₀, ε, begin) (σ_init · ε for inpainting at strength 1). With a mask, the kept
+    /// area is re-noised from x₀ after every call, or fed to an inpainting UNet's extra channels.
+    /// </summary>
+    public void StartFromImage(ImageStart start)
+    {
+        _start = start;
+        if (start.BeginIndex > 0)
+        {
+            _scheduler.SetBeginIndex(start.BeginIndex);
+        }
+
+        if (!start.FromPureNoise)
+        {
+            _scheduler.AddNoise(start.Original, start.Noise, start.BeginIndex, _latents);
+            return;
+        }
+
+        var sigma = _scheduler.InitNoiseSigma;
+        for (var i = 0; i < _latents.Length; i++)
+        {
+            _latents[i] = start.Noise[i] * sigma;
+        }
+    }
+
     /// <summary>One model evaluation over the job's own tensors and the scheduler update: x_t → x_{t−1}.</summary>
     public void Step(int index, CancellationToken cancellationToken)
     {
@@ -111,7 +149,30 @@ internal sealed class Denoiser : IDisposable
     }
 
     /// <summary>Writes the scaled model input of call <paramref name="index"/> to <see cref="ModelInput"/>.</summary>
-    public void PrepareInput(int index) => _scheduler.ScaleModelInput(_latents, index, _modelInput);
+    public void PrepareInput(int index)
+    {
+        if (InputLength == ImageLength)
+        {
+            _scheduler.ScaleModelInput(_latents, index, _modelInput);
+            return;
+        }
+
+        // An inpainting UNet takes [scaled latents, mask, masked-image latents] per image along the channels.
+        var start = _start
+            ?? throw new InvalidOperationException("An inpainting UNet needs the mask and masked-image latents of StartFromImage or Condition.");
+        for (var k = 0; k < BatchSize; k++)
+        {
+            var destination = _modelInput.AsSpan(k * InputLength, InputLength);
+            _scheduler.ScaleModelInput(_latents.AsSpan(k * ImageLength, ImageLength), index, destination[..ImageLength]);
+            start.UNetConditioningOf(k).CopyTo(destination[ImageLength..]);
+        }
+    }
+
+    /// <summary>
+    /// Gives a text-to-image job on an inpainting UNet its extra channels (the whole picture masked, the masked
+    /// image's latents of a blank image), as A1111 does.
+    /// </summary>
+    public void Condition(ImageStart conditioning) => _start = conditioning;
 
     /// <summary>Guides <see cref="Prediction"/> and steps the scheduler: x_t → x_{t−1}, x̂_0 updated.</summary>
     public void CompleteStep(int index)
@@ -122,6 +183,7 @@ internal sealed class Denoiser : IDisposable
         }
 
         _scheduler.Step(_guidedNoise, index, _latents, _predictedOriginal);
+        _start?.KeepUnmasked(_scheduler, index, _latents);
     }
 
     /// <summary>The scheduler's latest clean-latent estimate x̂_0 of image <paramref name="image"/>.</summary>

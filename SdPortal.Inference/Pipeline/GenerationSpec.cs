@@ -115,7 +115,10 @@ public sealed record GenerationSpec
     /// diffusers' <c>min(int(steps × strength), steps)</c>, the tail of the schedule. Credits follow this count.
     /// </summary>
     [JsonIgnore]
-    public int DenoisingSteps => Mode == GenerationMode.TextToImage ? Steps : Math.Min((int)(Steps * Strength), Steps);
+    public int DenoisingSteps =>
+        Mode == GenerationMode.TextToImage || Steps < MinSteps || !double.IsFinite(Strength) || Strength is <= 0 or > 1
+            ? Steps
+            : ImageToImageStart.DenoisingSteps(Steps, Strength);
 
     /// <summary>
     /// Standard-normal starting noise [BatchSize, channels, Height/8, Width/8] in C order, replacing the seeded draw

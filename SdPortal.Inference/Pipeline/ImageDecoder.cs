@@ -33,9 +33,13 @@ internal sealed class ImageDecoder : IDisposable
 
     public int Height { get; }
 
-    /// <summary>Decodes one image's latents and encodes the PNG with <paramref name="text"/> as tEXt chunks.</summary>
+    /// <summary>Decodes one image's latents and encodes the PNG with <paramref name="text"/> as tEXt chunks;
+    /// <paramref name="finish"/>, when given, turns the decoded picture into the final one (inpainting's overlay).</summary>
     public byte[] DecodePng(
-        ReadOnlySpan<float> latents, IReadOnlyList<KeyValuePair<string, string>> text, CancellationToken cancellationToken)
+        ReadOnlySpan<float> latents,
+        IReadOnlyList<KeyValuePair<string, string>> text,
+        Func<RgbImage, RgbImage>? finish,
+        CancellationToken cancellationToken)
     {
         var inverse = 1f / _scalingFactor;
         for (var i = 0; i < _scaled.Length; i++)
@@ -46,7 +50,8 @@ internal sealed class ImageDecoder : IDisposable
         _latent.Write(_scaled);
         CancellableRun.Invoke(this, static (self, options) => self._vae.Decode(options, self._latent, self._image), cancellationToken);
         LatentImageConverter.ChwToRgb(_image, Width, Height, _rgb);
-        return PngEncoder.Encode(_rgb, Width, Height, text);
+        var rgb = finish is null ? _rgb : finish(new RgbImage(Width, Height, _rgb)).Pixels;
+        return PngEncoder.Encode(rgb, Width, Height, text);
     }
 
     /// <inheritdoc />

@@ -6,9 +6,11 @@ using SdPortal.Inference.Schedulers;
 namespace SdPortal.Inference.Pipeline;
 
 /// <summary>
-/// Text-to-image with classifier-free guidance over an opened model folder, in diffusers' order: encode the prompts,
-/// draw x_T, then per step scale the input, run the UNet on the [uncond, cond] batch, guide and step the scheduler,
-/// and finally decode with the VAE. Any number of jobs may run concurrently: each owns its buffers and scheduler.
+/// Text-to-image, image-to-image and inpainting with classifier-free guidance over an opened model folder, in
+/// diffusers' order: encode the prompts, draw x_T (or encode the picture and noise it to where the schedule is entered,
+/// see <see cref="ImageStart"/>), then per step scale the input, run the UNet on the [uncond, cond] batch, guide and
+/// step the scheduler, and finally decode with the VAE (and lay the original over the unmasked area, see
+/// <see cref="SourceImages"/>). Any number of jobs may run concurrently: each owns its buffers and scheduler.
 /// </summary>
 public sealed partial class StableDiffusionPipeline
 {
@@ -55,6 +57,14 @@ public sealed partial class StableDiffusionPipeline
             throw new GenerationValidationException(errors);
         }
 
+        if (request.Mode != GenerationMode.TextToImage && !_model.CanEncodeImages)
+        {
+            throw new GenerationValidationException(
+                [new("initImageId", "this model cannot start from an image: its folder has no vae_encoder")]);
+        }
+
+        // Decoded before any model runs, so a bad file is a field error and not a failed job.
+        var source = request.Mode == GenerationMode.TextToImage ? null : SourceImages.Prepare(request, _options.InputLimits);
         var started = _time.GetTimestamp();
         var seed = request.Seed ?? (ulong)Random.Shared.NextInt64(0, 1L << 32);
         var passes = Passes(request.BatchSize);
@@ -64,13 +74,14 @@ public sealed partial class StableDiffusionPipeline
         var noises = passes.Select(p => new BatchNoise(BatchNoise.SeedOf(seed, p.First), p.Count)).ToList();
         var schedulers = noises.Select(noise => request.CreateScheduler(_model.SchedulerConfig, noise)).ToList();
         return await Task.Run(
-            () => GenerateCoreAsync(request with { Seed = seed }, seed, passes, noises, schedulers, progress, started, cancellationToken),
+            () => GenerateCoreAsync(request with { Seed = seed }, seed, source, passes, noises, schedulers, progress, started, cancellationToken),
             cancellationToken);
     }
 
     private async Task<GenerationResult> GenerateCoreAsync(
         GenerationSpec request,
         ulong seed,
+        SourceImages? source,
         List<(int First, int Count)> passes,
         List<BatchNoise> noises,
         List<IDiffusionScheduler> schedulers,
@@ -82,7 +93,9 @@ public sealed partial class StableDiffusionPipeline
         var prompt = PromptEmbeddings.Encode(_model, request, guided, cancellationToken);
         var encoded = _time.GetTimestamp();
         var images = new List<GeneratedImage>(request.BatchSize);
-        var steps = schedulers[0].Timesteps.Count;
+        using var encoder = source is not null || _model.HasInpaintingUNet ? new ImageEncoder(_model, request.Width, request.Height) : null;
+        var beginIndex = source is null ? 0 : ImageToImageStart.BeginIndex(schedulers[0], request.Steps, request.Strength);
+        var steps = schedulers[0].Timesteps.Count - beginIndex;
         var totalSteps = steps * passes.Count;
         var denoising = TimeSpan.Zero;
         var decoding = TimeSpan.Zero;
@@ -91,10 +104,10 @@ public sealed partial class StableDiffusionPipeline
             var (first, count) = passes[p];
             var passStarted = _time.GetTimestamp();
             using var denoiser = new Denoiser(_model.UNet, schedulers[p], prompt, request with { BatchSize = count });
-            denoiser.InitializeLatents(noises[p], PassLatents(request, first, count));
+            Start(denoiser, request, source, encoder, beginIndex, noises[p], PassLatents(request, first, count), cancellationToken);
             await DenoiseAsync(denoiser, p * steps, totalSteps, progress, encoded, cancellationToken);
             var denoised = _time.GetTimestamp();
-            images.AddRange(Decode(request, seed, first, schedulers[p].Name, denoiser, cancellationToken));
+            images.AddRange(Decode(request, seed, first, schedulers[p].Name, source, denoiser, cancellationToken));
             denoising += _time.GetElapsedTime(passStarted, denoised);
             decoding += _time.GetElapsedTime(denoised);
         }
@@ -109,22 +122,50 @@ public sealed partial class StableDiffusionPipeline
         };
     }
 
+    /// <summary>
+    /// x at the first call: seeded noise for text-to-image (with a blank picture's conditioning on an inpainting UNet),
+    /// the encoded picture noised to the begin index otherwise.
+    /// </summary>
+    private void Start(
+        Denoiser denoiser,
+        GenerationSpec request,
+        SourceImages? source,
+        ImageEncoder? encoder,
+        int beginIndex,
+        BatchNoise noise,
+        ReadOnlyMemory<float>? initialNoise,
+        CancellationToken cancellationToken)
+    {
+        if (source is null)
+        {
+            denoiser.InitializeLatents(noise, initialNoise);
+            if (_model.HasInpaintingUNet)
+            {
+                denoiser.Condition(ImageStart.ForTextToImage(encoder!, request.Width, request.Height, denoiser.BatchSize, noise, cancellationToken));
+            }
+
+            return;
+        }
+
+        denoiser.StartFromImage(ImageStart.FromImages(
+            source, encoder!, request, denoiser.BatchSize, beginIndex, _model.HasInpaintingUNet, noise, initialNoise, cancellationToken));
+    }
+
     /// <summary>Runs one pass's steps; progress counts the steps of all passes (<paramref name="done"/> before this one).</summary>
     private async Task DenoiseAsync(
         Denoiser denoiser, int done, int totalSteps, IProgress<GenerationProgress>? progress, long encoded, CancellationToken cancellationToken)
     {
-        var steps = denoiser.TotalSteps;
         var preview = _options.PreviewInterval > 0 && _model.LatentChannels == LatentPreview.Channels
             ? new LatentPreview(denoiser.LatentWidth, denoiser.LatentHeight)
             : null;
         using var lane = _evaluator.Join(denoiser);
-        for (var i = 0; i < steps; i++)
+        for (var i = denoiser.BeginIndex; i < denoiser.TotalSteps; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             denoiser.PrepareInput(i);
             await lane.EvaluateAsync(i, cancellationToken);
             denoiser.CompleteStep(i);
-            Report(progress, preview, denoiser, i, done + i, totalSteps, encoded);
+            Report(progress, preview, denoiser, i, done + i - denoiser.BeginIndex, totalSteps, encoded);
         }
     }
 
@@ -168,14 +209,14 @@ public sealed partial class StableDiffusionPipeline
 
         // On the request's scale (what the portal shows as "step n of Steps"): with several passes each step is
         // reported once per pass, rounded up so the first call reports 1 and the last reports Steps.
-        var steps = denoiser.TotalSteps;
+        var steps = denoiser.CallsRun;
         var step = (int)(((long)(overall + 1) * steps + totalSteps - 1) / totalSteps);
         progress.Report(new GenerationProgress(step, steps, elapsed, itPerSecond, png));
     }
 
     /// <summary>Decodes one pass's images, whose first is image <paramref name="first"/> of the whole request.</summary>
     private List<GeneratedImage> Decode(
-        GenerationSpec request, ulong seed, int first, string sampler, Denoiser denoiser, CancellationToken cancellationToken)
+        GenerationSpec request, ulong seed, int first, string sampler, SourceImages? source, Denoiser denoiser, CancellationToken cancellationToken)
     {
         using var decoder = new ImageDecoder(_model, request.Width, request.Height);
         var requestJson = GenerationSpecJson.Serialize(request);
@@ -188,7 +229,7 @@ public sealed partial class StableDiffusionPipeline
                 new("parameters", InfoText.Format(request, imageSeed, sampler, _model.ModelHash)),
                 new("sdportal-request", requestJson),
             ];
-            var png = decoder.DecodePng(denoiser.ImageLatents(k), text, cancellationToken);
+            var png = decoder.DecodePng(denoiser.ImageLatents(k), text, source is null ? null : source.Finish, cancellationToken);
             images.Add(new GeneratedImage(png, imageSeed, request.Width, request.Height));
         }
 

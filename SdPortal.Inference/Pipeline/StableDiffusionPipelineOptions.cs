@@ -1,6 +1,8 @@
+using SdPortal.Inference.Imaging;
+
 namespace SdPortal.Inference.Pipeline;
 
-/// <summary>How a <see cref="StableDiffusionPipeline"/> reports progress.</summary>
+/// <summary>How a <see cref="StableDiffusionPipeline"/> reports progress, passes batches and reads input images.</summary>
 public sealed record StableDiffusionPipelineOptions
 {
     /// <summary>
@@ -15,4 +17,7 @@ public sealed record StableDiffusionPipelineOptions
     /// do not change, since image k draws from its own noise stream (seed + k) whatever pass it is in.
     /// </summary>
     public int? ImagesPerPass { get; init; }
+
+    /// <summary>The bounds an input image's file must keep to be decoded (the portal checked them at upload too).</summary>
+    public InputImageLimits InputLimits { get; init; } = InputImageLimits.Default;
 }

@@ -21,14 +21,20 @@ internal static class SyntheticComponents
         SyntheticPrecision precision,
         TimestepKind timestep,
         bool includeVaeEncoder,
-        SyntheticForm form = SyntheticForm.Plain)
+        SyntheticForm form = SyntheticForm.Plain,
+        VaeEncoderOutput encoderOutput = VaeEncoderOutput.Sample)
     {
         Validate(config); // eagerly, before the caller creates any folder
-        return Enumerate(config, precision, timestep, includeVaeEncoder, form);
+        return Enumerate(config, precision, timestep, includeVaeEncoder, form, encoderOutput);
     }
 
     private static IEnumerable<(string Name, Func<OnnxGraphBuilder> Build)> Enumerate(
-        SyntheticModelConfig config, SyntheticPrecision precision, TimestepKind timestep, bool includeVaeEncoder, SyntheticForm form)
+        SyntheticModelConfig config,
+        SyntheticPrecision precision,
+        TimestepKind timestep,
+        bool includeVaeEncoder,
+        SyntheticForm form,
+        VaeEncoderOutput encoderOutput)
     {
         var fused = form == SyntheticForm.Fused;
         yield return (TextEncoder, () => TextEncoderGraph.Build(config.TextEncoder, precision, form));
@@ -38,7 +44,7 @@ internal static class SyntheticComponents
         yield return (VaeDecoder, () => fused ? FusedVaeDecoderGraph.Build(config.Vae, precision) : VaeDecoderGraph.Build(config.Vae, precision));
         if (includeVaeEncoder)
         {
-            yield return (VaeEncoder, () => VaeEncoderGraph.Build(config.Vae, precision));
+            yield return (VaeEncoder, () => VaeEncoderGraph.Build(config.Vae, precision, encoderOutput));
         }
     }
 

@@ -21,7 +21,12 @@ public static class SyntheticModelFolder
     public static SyntheticFolderSummary Write(SyntheticModelConfig config, string outDir, SyntheticWriteOptions options)
     {
         var total = Stopwatch.StartNew();
-        var parts = SyntheticComponents.For(config, options.Precision, options.Timestep, options.IncludeVaeEncoder, options.Form);
+        if (options.InpaintingUNet)
+        {
+            config = config with { UNet = config.UNet with { InChannels = (2 * config.UNet.OutChannels) + 1 } };
+        }
+
+        var parts = SyntheticComponents.For(config, options.Precision, options.Timestep, options.IncludeVaeEncoder, options.Form, options.VaeEncoderOutput);
         Directory.CreateDirectory(outDir);
         var components = new List<SyntheticComponentSummary>();
         foreach (var (name, build) in parts)

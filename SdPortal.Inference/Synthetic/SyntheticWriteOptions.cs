@@ -27,4 +27,13 @@ public sealed record SyntheticWriteOptions
 
     /// <summary>Whether to write <c>vae_encoder/</c> too (needed for img2img and inpainting only).</summary>
     public bool IncludeVaeEncoder { get; init; } = true;
+
+    /// <summary>What the VAE encoder returns; by default it samples inside the graph, as diffusers exports it.</summary>
+    public VaeEncoderOutput VaeEncoderOutput { get; init; } = VaeEncoderOutput.Sample;
+
+    /// <summary>
+    /// Write the UNet as an inpainting UNet: 2c + 1 input channels (latents, mask, masked-image latents), as
+    /// runwayml/stable-diffusion-inpainting's UNet takes them.
+    /// </summary>
+    public bool InpaintingUNet { get; init; }
 }

@@ -53,3 +53,19 @@ public sealed class TinyFp16ModelFixture()
         Precision = SyntheticPrecision.Fp16,
         Timestep = TimestepKind.FloatScalar,
     });
+
+/// <summary>The tiny model with a VAE encoder that samples inside the graph (RandomNormalLike), as diffusers exports it.</summary>
+public sealed class TinyImageModelFixture()
+    : SyntheticModelFixture(TinyModelFixture.WriteOptions with { IncludeVaeEncoder = true });
+
+/// <summary>The tiny model whose VAE encoder gives both moments (Optimum's <c>latent_parameters</c>).</summary>
+public sealed class TinyMomentsEncoderModelFixture()
+    : SyntheticModelFixture(TinyModelFixture.WriteOptions with { IncludeVaeEncoder = true, VaeEncoderOutput = VaeEncoderOutput.Moments });
+
+/// <summary>The tiny model whose VAE encoder gives the distribution's mean (no sampling).</summary>
+public sealed class TinyMeanEncoderModelFixture()
+    : SyntheticModelFixture(TinyModelFixture.WriteOptions with { IncludeVaeEncoder = true, VaeEncoderOutput = VaeEncoderOutput.Mean });
+
+/// <summary>The tiny model with a 9-channel inpainting UNet (latents, mask, masked-image latents).</summary>
+public sealed class TinyInpaintingModelFixture()
+    : SyntheticModelFixture(TinyModelFixture.WriteOptions with { IncludeVaeEncoder = true, InpaintingUNet = true });
