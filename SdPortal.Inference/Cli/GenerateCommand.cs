@@ -43,7 +43,7 @@ public sealed class GenerateCommand : ICliCommand
         }
         catch (InvalidDataException ex)
         {
-            await error.WriteLineAsync($"error: latents: {ex.Message}");
+            await error.WriteLineAsync($"error: {ex.Message}");
             return InvalidInputExitCode;
         }
 
@@ -86,7 +86,7 @@ public sealed class GenerateCommand : ICliCommand
             var result = await pipeline.GenerateAsync(request, null, cancellationToken);
             var memory = MeasureMemory(verdict);
             var files = await WriteImagesAsync(parse.GetRequiredValue(_options.Out).FullName, result, cancellationToken);
-            await output.WriteLineAsync(JsonSerializer.Serialize(Summary(model, result, files, memory), OutputJson));
+            await output.WriteLineAsync(JsonSerializer.Serialize(Summary(model, request, result, files, memory), OutputJson));
             return 0;
         }
         catch (GenerationValidationException ex)
@@ -147,8 +147,11 @@ public sealed class GenerateCommand : ICliCommand
         };
     }
 
-    private static object Summary(StableDiffusionModelFolder model, GenerationResult result, List<string> files, object memory) => new
+    private static object Summary(
+        StableDiffusionModelFolder model, GenerationSpec request, GenerationResult result, List<string> files, object memory) => new
     {
+        Mode = request.Mode.ToString(),
+        request.DenoisingSteps,
         Seeds = result.Images.Select(i => i.Seed).ToArray(),
         Files = files,
         result.PromptTruncated,

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SdPortal.Inference.Imaging;
 using SdPortal.Inference.Models;
 using SdPortal.Inference.Pipeline;
 
@@ -7,27 +8,49 @@ namespace SdPortal.Inference.Cli;
 /// <summary>The options of the <c>generate</c> command and their mapping to a <see cref="GenerationSpec"/>.</summary>
 internal sealed class GenerateOptions
 {
+    private static readonly GenerationSpec Defaults = new();
+
     public Option<DirectoryInfo> Model { get; } = new("--model") { Description = "The diffusers ONNX model folder.", Required = true };
 
     public Option<string> Prompt { get; } = new("--prompt") { Description = "What to draw.", Required = true };
 
     public Option<string> Negative { get; } = new("--negative") { Description = "What to avoid.", DefaultValueFactory = _ => string.Empty };
 
-    public Option<int> Steps { get; } = new("--steps") { Description = "Denoising steps (1-150).", DefaultValueFactory = _ => 20 };
+    public Option<int> Steps { get; } = new("--steps") { Description = "Denoising steps (1-150).", DefaultValueFactory = _ => Defaults.Steps };
 
-    public Option<double> Guidance { get; } = new("--guidance") { Description = "CFG scale (0-30; <= 1 disables guidance).", DefaultValueFactory = _ => 7.5 };
+    public Option<double> Guidance { get; } = new("--guidance") { Description = "CFG scale (0-30; <= 1 disables guidance).", DefaultValueFactory = _ => Defaults.GuidanceScale };
 
     public Option<string> Scheduler { get; } = new("--scheduler") { Description = "Sampler name.", DefaultValueFactory = _ => GenerationSpec.DefaultScheduler };
 
     public Option<ulong?> Seed { get; } = new("--seed") { Description = "Seed of the first image (random when omitted)." };
 
-    public Option<int> Width { get; } = new("--width") { Description = "Width in pixels (multiple of 8, 64-2048).", DefaultValueFactory = _ => 512 };
+    public Option<int> Width { get; } = new("--width") { Description = "Width in pixels (multiple of 8, 64-2048); with --init-image, the image's width rounded down to 8 when omitted.", DefaultValueFactory = _ => Defaults.Width };
 
-    public Option<int> Height { get; } = new("--height") { Description = "Height in pixels (multiple of 8, 64-2048).", DefaultValueFactory = _ => 512 };
+    public Option<int> Height { get; } = new("--height") { Description = "Height in pixels (multiple of 8, 64-2048); with --init-image, the image's height rounded down to 8 when omitted.", DefaultValueFactory = _ => Defaults.Height };
 
-    public Option<int> Batch { get; } = new("--batch") { Description = "Images to generate together (1-8).", DefaultValueFactory = _ => 1 };
+    public Option<int> Batch { get; } = new("--batch") { Description = "Images to generate together (1-8).", DefaultValueFactory = _ => Defaults.BatchSize };
 
     public Option<FileInfo?> Latents { get; } = new("--latents") { Description = "A .npy of N(0,1) starting noise [batch, 4, height/8, width/8], float32 or float16." };
+
+    public Option<FileInfo?> InitImage { get; } = new("--init-image") { Description = "Start from this PNG, JPEG or WebP (image-to-image), fitted to the output size by centre crop." };
+
+    public Option<double> Strength { get; } = new("--strength")
+    {
+        Description = "Image-to-image denoising strength in (0, 1]: int(steps x strength) steps run.",
+        DefaultValueFactory = _ => GenerationSpec.DefaultStrength,
+    };
+
+    public Option<FileInfo?> Mask { get; } = new("--mask") { Description = "Inpainting mask over --init-image (white = repaint), the init image's size." };
+
+    public Option<int> MaskBlur { get; } = new("--mask-blur") { Description = "Mask blur in pixels (0-64).", DefaultValueFactory = _ => Defaults.MaskBlur };
+
+    public Option<bool> InvertMask { get; } = new("--invert-mask") { Description = "Repaint the black part of the mask." };
+
+    public Option<InpaintFill> InpaintFill { get; } = new("--inpaint-fill") { Description = "Masked content: Original, Noise or Fill.", DefaultValueFactory = _ => Defaults.InpaintFill };
+
+    public Option<bool> OnlyMasked { get; } = new("--only-masked") { Description = "Inpaint only the mask's region at full resolution, then paste it back." };
+
+    public Option<int> Padding { get; } = new("--only-masked-padding") { Description = "Pixels around the mask for --only-masked (0-256).", DefaultValueFactory = _ => Defaults.OnlyMaskedPadding };
 
     public Option<DirectoryInfo> Out { get; } = new("--out") { Description = "Folder for the PNG files.", Required = true };
 
@@ -62,17 +85,24 @@ internal sealed class GenerateOptions
 
     public void AddTo(Command command)
     {
-        Option[] all = [Model, Prompt, Negative, Steps, Guidance, Scheduler, Seed, Width, Height, Batch, Latents, Out, Device, CpuArena, MemoryBudget, Verbose];
+        Option[] all =
+        [
+            Model, Prompt, Negative, Steps, Guidance, Scheduler, Seed, Width, Height, Batch, Latents,
+            InitImage, Strength, Mask, MaskBlur, InvertMask, InpaintFill, OnlyMasked, Padding,
+            Out, Device, CpuArena, MemoryBudget, Verbose,
+        ];
         foreach (var option in all)
         {
             command.Options.Add(option);
         }
     }
 
-    /// <summary>Builds the request, reading <c>--latents</c> if given.</summary>
-    /// <exception cref="InvalidDataException">The latents file is unreadable or has the wrong shape.</exception>
+    /// <summary>Builds the request, reading <c>--latents</c>, <c>--init-image</c> and <c>--mask</c> if given.</summary>
+    /// <exception cref="InvalidDataException">A file is missing or unreadable, or the latents have the wrong shape.</exception>
     public GenerationSpec ToRequest(ParseResult parse)
     {
+        var init = parse.GetValue(InitImage) is { } initFile ? ReadFile(InitImage, initFile) : null;
+        var mask = parse.GetValue(Mask) is { } maskFile ? ReadFile(Mask, maskFile) : null;
         var request = new GenerationSpec
         {
             Prompt = parse.GetValue(Prompt) ?? string.Empty,
@@ -84,15 +114,47 @@ internal sealed class GenerateOptions
             Width = parse.GetValue(Width),
             Height = parse.GetValue(Height),
             BatchSize = parse.GetValue(Batch),
+            Strength = parse.GetValue(Strength),
+            MaskBlur = parse.GetValue(MaskBlur),
+            InvertMask = parse.GetValue(InvertMask),
+            InpaintFill = parse.GetValue(InpaintFill),
+            InpaintOnlyMasked = parse.GetValue(OnlyMasked),
+            OnlyMaskedPadding = parse.GetValue(Padding),
+            Inputs = init is null && mask is null ? null : new GenerationInputs(init, mask),
         };
+        request = init is null ? request : SizedToImage(parse, request, init);
         return parse.GetValue(Latents) is { } file ? request with { InitialLatents = ReadLatents(file, request) } : request;
     }
+
+    /// <summary>Without --width/--height, an image-to-image output takes the init image's size, rounded down to 8.</summary>
+    private GenerationSpec SizedToImage(ParseResult parse, GenerationSpec request, byte[] init)
+    {
+        InputImageInfo info;
+        try
+        {
+            info = InputImageDecoder.Probe(init);
+        }
+        catch (InputImageException)
+        {
+            return request; // the pipeline names the problem on the field
+        }
+
+        static int Fit(int pixels) => Math.Clamp(pixels / GenerationSpec.SizeMultiple * GenerationSpec.SizeMultiple, GenerationSpec.MinSize, GenerationSpec.MaxSize);
+        return request with
+        {
+            Width = parse.GetResult(Width) is { Implicit: false } ? request.Width : Fit(info.Width),
+            Height = parse.GetResult(Height) is { Implicit: false } ? request.Height : Fit(info.Height),
+        };
+    }
+
+    private static byte[] ReadFile(Option option, FileInfo file) =>
+        file.Exists ? File.ReadAllBytes(file.FullName) : throw new InvalidDataException($"{option.Name}: {file.FullName} does not exist");
 
     private static float[] ReadLatents(FileInfo file, GenerationSpec request)
     {
         if (!file.Exists)
         {
-            throw new InvalidDataException($"{file.FullName} does not exist");
+            throw new InvalidDataException($"--latents: {file.FullName} does not exist");
         }
 
         var array = NpyArray.Read(file.FullName);
@@ -107,7 +169,7 @@ internal sealed class GenerateOptions
         if (!fits)
         {
             throw new InvalidDataException(
-                $"{file.FullName} has shape ({string.Join(", ", shape)}); [{request.BatchSize}, channels, {h}, {w}] expected");
+                $"--latents: {file.FullName} has shape ({string.Join(", ", shape)}); [{request.BatchSize}, channels, {h}, {w}] expected");
         }
 
         return array.Data;

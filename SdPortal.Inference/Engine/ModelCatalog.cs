@@ -70,7 +70,7 @@ public sealed partial class ModelCatalog(IOptions<ModelCatalogOptions> options, 
             }
 
             var temporary = $"{directory}.tmp-{Guid.NewGuid():N}";
-            var summary = SyntheticModelFolder.Write(SyntheticModelConfig.Tiny, temporary, new SyntheticWriteOptions { IncludeVaeEncoder = false });
+            var summary = SyntheticModelFolder.Write(SyntheticModelConfig.Tiny, temporary, new SyntheticWriteOptions());
             Directory.CreateDirectory(Path.GetDirectoryName(directory)!);
             try
             {

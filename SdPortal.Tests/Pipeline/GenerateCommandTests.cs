@@ -6,7 +6,7 @@ using SdPortal.Tests.Pipeline.Support;
 namespace SdPortal.Tests.Pipeline;
 
 /// <summary>The <c>generate</c> command end to end on the tiny model.</summary>
-public sealed class GenerateCommandTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>, IDisposable
+public sealed class GenerateCommandTests(TinyImageModelFixture model) : IClassFixture<TinyImageModelFixture>, IDisposable
 {
     private readonly string _out = Path.Combine(Path.GetTempPath(), "sdportal-tests", $"cli-{Guid.NewGuid():N}");
 
@@ -79,6 +79,43 @@ public sealed class GenerateCommandTests(TinyModelFixture model) : IClassFixture
         {
             File.Delete(npy);
         }
+    }
+
+    [Fact]
+    public async Task Generate_Inpaint_RunsTheTailAndKeepsTheUnmaskedPixels()
+    {
+        Directory.CreateDirectory(_out);
+        var init = Path.Combine(_out, "init.png");
+        var mask = Path.Combine(_out, "mask.png");
+        await File.WriteAllBytesAsync(init, SourcePictures.Gradient(128, 64));
+        await File.WriteAllBytesAsync(mask, SourcePictures.RectangleMask(128, 64, 8, 8, 40, 40));
+
+        var (exit, stdout, stderr) = await RunArgsAsync(
+        [
+            "generate", "--model", model.Directory, "--prompt", "a red cube", "--out", Path.Combine(_out, "images"),
+            "--steps", "10", "--strength", "0.6", "--init-image", init, "--mask", mask, "--mask-blur", "0", "--seed", "4",
+        ]);
+
+        Assert.True(exit == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal("Inpaint", json.RootElement.GetProperty("mode").GetString());
+        Assert.Equal(6, json.RootElement.GetProperty("denoisingSteps").GetInt32());
+        var png = FirstImage(stdout);
+        Assert.Equal((128, 64), PngInspection.Size(png)); // the init image's size when --width/--height are omitted
+        var original = Inference.Imaging.InputImageDecoder.Decode(SourcePictures.Gradient(128, 64), Inference.Imaging.InputImageLimits.Default);
+        var pixels = PngInspection.Pixels(png);
+        var bottomRight = ((50 * 128) + 100) * 3;
+        Assert.Equal(original.Pixels.AsSpan(bottomRight, 3).ToArray(), pixels.AsSpan(bottomRight, 3).ToArray());
+        Assert.NotEqual(original.Pixels, pixels);
+    }
+
+    [Fact]
+    public async Task Generate_MissingInitImage_ExitsWithTwo()
+    {
+        var (exit, _, stderr) = await RunAsync("--init-image", Path.Combine(_out, "nothing.png"));
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("nothing.png", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

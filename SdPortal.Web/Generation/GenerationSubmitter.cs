@@ -26,6 +26,7 @@ public sealed partial class GenerationSubmitter(
     SubmitRateLimiter rateLimiter,
     ModelCatalog models,
     ModelSchedulers schedulers,
+    ModelImageSupport imageSupport,
     InputImageAccess inputs,
     IMemoryAdmission memory,
     FairDispatcher dispatcher,
@@ -149,6 +150,11 @@ public sealed partial class GenerationSubmitter(
         foreach (var error in request.Validate(scheduler: known ? schedulers.For(model) : null))
         {
             Add(error.Field, error.Message);
+        }
+
+        if (known && request.Mode != GenerationMode.TextToImage && !imageSupport.CanStartFromImage(model))
+        {
+            Add("initImageId", $"model '{model}' cannot start from an image: it has no VAE encoder");
         }
 
         foreach (var error in await inputs.CheckAsync(request, userId, ct))
