@@ -149,22 +149,22 @@ public sealed class GenerateCommand : ICliCommand
 
     private static object Summary(
         StableDiffusionModelFolder model, GenerationSpec request, GenerationResult result, List<string> files, object memory) => new
-    {
-        Mode = request.Mode.ToString(),
-        request.DenoisingSteps,
-        Seeds = result.Images.Select(i => i.Seed).ToArray(),
-        Files = files,
-        result.PromptTruncated,
-        ModelHash = model.ModelHash,
-        Device = model.Device.ToString(),
-        Timings = new
         {
-            TextEncodingMs = Math.Round(result.Timings.TextEncoding.TotalMilliseconds, 1),
-            DenoisingMs = Math.Round(result.Timings.Denoising.TotalMilliseconds, 1),
-            DecodingMs = Math.Round(result.Timings.Decoding.TotalMilliseconds, 1),
-            TotalMs = Math.Round(result.Timings.Total.TotalMilliseconds, 1),
-            ItPerSecond = Math.Round(result.Timings.ItPerSecond, 3),
-        },
-        Memory = memory,
-    };
+            Mode = request.Mode.ToString(),
+            request.DenoisingSteps,
+            Seeds = result.Images.Select(i => i.Seed).ToArray(),
+            Files = files,
+            result.PromptTruncated,
+            ModelHash = model.ModelHash,
+            Device = model.Device.ToString(),
+            Timings = new
+            {
+                TextEncodingMs = Math.Round(result.Timings.TextEncoding.TotalMilliseconds, 1),
+                DenoisingMs = Math.Round(result.Timings.Denoising.TotalMilliseconds, 1),
+                DecodingMs = Math.Round(result.Timings.Decoding.TotalMilliseconds, 1),
+                TotalMs = Math.Round(result.Timings.Total.TotalMilliseconds, 1),
+                ItPerSecond = Math.Round(result.Timings.ItPerSecond, 3),
+            },
+            Memory = memory,
+        };
 }

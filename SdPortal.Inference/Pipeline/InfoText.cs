@@ -5,7 +5,8 @@ namespace SdPortal.Inference.Pipeline;
 
 /// <summary>
 /// The A1111 "parameters" text that image viewers and A1111's PNG Info read back:
-/// <c>{prompt}\nNegative prompt: {neg}\nSteps: N, Sampler: X, CFG scale: G, Seed: S, Size: WxH, Model hash: H</c>.
+/// <c>{prompt}\nNegative prompt: {neg}\nSteps: N, Sampler: X, CFG scale: G, Seed: S, Size: WxH, Model hash: H</c>,
+/// then A1111's img2img fields (<c>Denoising strength</c>, and <c>Mask blur</c> for inpainting).
 /// As in A1111, the negative-prompt line is left out when there is no negative prompt. Line breaks and other control
 /// characters inside a prompt become spaces, so a prompt cannot forge a line of its own (a second <c>Steps: 999</c>
 /// line that a reader takes for the real one): the text always has the shape above.
@@ -25,6 +26,16 @@ internal static class InfoText
         text.Append(CultureInfo.InvariantCulture, $"Steps: {request.Steps}, Sampler: {sampler}, ")
             .Append(CultureInfo.InvariantCulture, $"CFG scale: {request.GuidanceScale}, Seed: {seed}, ")
             .Append(CultureInfo.InvariantCulture, $"Size: {request.Width}x{request.Height}, Model hash: {modelHash}");
+        if (request.Mode != GenerationMode.TextToImage)
+        {
+            text.Append(CultureInfo.InvariantCulture, $", Denoising strength: {request.Strength}");
+        }
+
+        if (request.Mode == GenerationMode.Inpaint)
+        {
+            text.Append(CultureInfo.InvariantCulture, $", Mask blur: {request.MaskBlur}");
+        }
+
         return text.ToString();
     }
 
