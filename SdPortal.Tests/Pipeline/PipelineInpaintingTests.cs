@@ -72,6 +72,17 @@ public sealed class PipelineInpaintingTests(TinyImageModelFixture model) : IClas
         Assert.Equal(Original, pixels);
     }
 
+    [Fact]
+    public async Task Inpaint_RecordsStrengthAndMaskBlurInTheParameters()
+    {
+        var result = await model.Pipeline.GenerateAsync(SourcePictures.Inpaint(strength: 0.75) with { MaskBlur = 3 });
+
+        var parameters = PngInspection.Text(result.Images[0].Png, "parameters");
+        Assert.EndsWith(", Denoising strength: 0.75, Mask blur: 3", parameters, StringComparison.Ordinal);
+        var spec = GenerationSpecJson.Deserialize(PngInspection.Text(result.Images[0].Png, "sdportal-request"));
+        Assert.Equal((0.75, 3), (spec.Strength, spec.MaskBlur));
+    }
+
     /// <summary>Counts changed pixels where <paramref name="region"/> holds and where it does not.</summary>
     internal static (int ChangedIn, int ChangedOut) Compare(byte[] pixels, Func<int, int, bool> region)
     {
