@@ -6,6 +6,7 @@ using SdPortal.Web.Generation;
 using SdPortal.Web.Health;
 using SdPortal.Web.Hosting;
 using SdPortal.Web.Identity;
+using SdPortal.Web.Inputs;
 using SdPortal.Web.Jobs;
 using SdPortal.Web.Mail;
 using SdPortal.Web.Operators;
@@ -21,6 +22,7 @@ builder.AddPortalMail();
 builder.AddPortalApi();
 builder.AddBilling();
 builder.AddGenerationJobs(storage);
+builder.AddInputImages();
 builder.AddPortalHealthChecks();
 builder.AddPortalUi();
 
@@ -34,6 +36,7 @@ app.MapPortalHealthChecks();
 app.MapPortalApi();
 app.MapBilling();
 app.MapGenerationApi();
+app.MapInputImageApi();
 app.MapOperatorDashboard();
 app.UsePortalUi();
 

@@ -78,8 +78,9 @@ internal static class GenerationEndpoints
             case SubmitOutcome.Accepted(var job, var spot):
                 return TypedResults.Accepted($"/api/v1/generations/{job.Id}",
                     new SubmitGenerationResponse(job.Id, GenerationStatusNames.Of(job.Status), spot.Position, spot.EstimatedStartSeconds));
-            case SubmitOutcome.Invalid(var errors):
-                return TypedResults.ValidationProblem(errors);
+            case SubmitOutcome.Invalid(var errors) invalid:
+                return Results.ValidationProblem(errors,
+                    statusCode: invalid.OnlyUnusableInputs ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status400BadRequest);
             case SubmitOutcome.InsufficientCredits(var needed, var balance):
                 return TypedResults.Problem(statusCode: StatusCodes.Status402PaymentRequired, title: "Not enough credits",
                     detail: $"This generation costs {needed} credits; the tenant has {balance}.");

@@ -63,10 +63,13 @@ public sealed partial class GenerationSubmitter(
             return new SubmitOutcome.RateLimited(retryAfter);
         }
 
-        var errors = await CheckAsync(spec, userId, ct);
+        var (errors, inputErrors) = await CheckAsync(spec, userId, ct);
         if (errors.Count > 0)
         {
-            return new SubmitOutcome.Invalid(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+            return new SubmitOutcome.Invalid(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()))
+            {
+                OnlyUnusableInputs = inputErrors == errors.Values.Sum(e => e.Count),
+            };
         }
 
         var credits = cost.Credits(spec);
@@ -140,7 +143,8 @@ public sealed partial class GenerationSubmitter(
         InitialLatents = null,
     };
 
-    private async Task<Dictionary<string, List<string>>> CheckAsync(GenerationSpec request, Guid userId, CancellationToken ct)
+    /// <summary>Every field error of the request, and how many of them are about its input images (which exist for the caller or not).</summary>
+    private async Task<(Dictionary<string, List<string>> Errors, int InputErrors)> CheckAsync(GenerationSpec request, Guid userId, CancellationToken ct)
     {
         var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         void Add(string field, string message) => (errors.TryGetValue(field, out var list) ? list : errors[field] = []).Add(message);
@@ -157,7 +161,8 @@ public sealed partial class GenerationSubmitter(
             Add("initImageId", $"model '{model}' cannot start from an image: it has no VAE encoder");
         }
 
-        foreach (var error in await inputs.CheckAsync(request, userId, ct))
+        var inputErrors = await inputs.CheckAsync(request, userId, ct);
+        foreach (var error in inputErrors)
         {
             Add(error.Field, error.Message);
         }
@@ -198,7 +203,7 @@ public sealed partial class GenerationSubmitter(
             Add("jobs", $"the tenant already has {outstanding} queued or running jobs (at most {options.CurrentValue.MaxOutstandingJobsPerTenant})");
         }
 
-        return errors;
+        return (errors, inputErrors.Count);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of tenant {TenantId} accepted from user {UserId}: {Model}, {Mode}, {Steps} steps, {Credits} credit(s) reserved")]

@@ -9,7 +9,14 @@ public abstract record SubmitOutcome
     public sealed record Accepted(GenerationJob Job, QueueSpot Spot) : SubmitOutcome;
 
     /// <summary>Field errors (engine rules or tenant limits); nothing written.</summary>
-    public sealed record Invalid(IDictionary<string, string[]> Errors) : SubmitOutcome;
+    public sealed record Invalid(IDictionary<string, string[]> Errors) : SubmitOutcome
+    {
+        /// <summary>
+        /// Every error is about the input images the spec names (none of the caller's, or a mask of another size): the
+        /// request is well-formed and within the rules, so the API answers 422 rather than 400.
+        /// </summary>
+        public bool OnlyUnusableInputs { get; init; }
+    }
 
     /// <summary>The balance does not cover the cost; nothing written.</summary>
     public sealed record InsufficientCredits(long Cost, long Balance) : SubmitOutcome;
