@@ -16,7 +16,9 @@ public sealed record ModelEntry(string Key, string Directory, bool IsSynthetic);
 /// </summary>
 public sealed partial class ModelCatalog(IOptions<ModelCatalogOptions> options, ILogger<ModelCatalog> logger)
 {
-    private const string TinyFolder = "tiny";
+    /// <summary>Renamed whenever the synthetic writer's output changes (v2: with a VAE encoder), so a tiny model an
+    /// older version left on disk is never taken for the current one.</summary>
+    private const string TinyFolder = "tiny-v2";
     private readonly Lock _writeLock = new();
 
     /// <summary>Every model key, the default first.</summary>

@@ -18,7 +18,7 @@ public sealed class ModelCatalogOptions
 
     /// <summary>
     /// Model key → folder (absolute, or relative to <see cref="Directory"/>). The tiny synthetic model is always
-    /// present as <see cref="TinySyntheticKey"/> → <c>tiny</c> unless the catalogue maps that key elsewhere.
+    /// present as <see cref="TinySyntheticKey"/> → <c>tiny-v2</c> unless the catalogue maps that key elsewhere.
     /// </summary>
     public Dictionary<string, string> Catalogue { get; } = new(StringComparer.Ordinal);
 

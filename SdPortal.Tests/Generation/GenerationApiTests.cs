@@ -16,7 +16,7 @@ public sealed class GenerationApiTests(ITestOutputHelper output)
     public async Task Submit_TinyModel_SucceedsCapturesOnceAndServesACacheablePng(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        // No Models:Directory: the first job writes the tiny synthetic model under {DataDirectory}/models/tiny.
+        // No Models:Directory: the first job writes the tiny synthetic model under {DataDirectory}/models/tiny-v2.
         await using var portal = new PortalWebFactory(database, new Dictionary<string, string?> { ["Generation:DispatchIntervalMilliseconds"] = "200" });
         var (tenant, owner) = await portal.RegisterAndLoginAsync("Foxes");
         var cost = (await PortalWebFactory.GetJsonAsync(owner, "/api/v1/generations/cost?width=64&height=64&steps=4&batchSize=2")).GetProperty("credits").GetInt64();
@@ -41,7 +41,7 @@ public sealed class GenerationApiTests(ITestOutputHelper output)
         Assert.Equal(TenantLimitsDefaults.Credits - cost, await PortalWebFactory.BalanceAsync(owner));
         Assert.Equal(1, await portal.LedgerEntriesAsync(tenant.TenantId, CreditEntryKind.Capture, id));
         Assert.Equal(0, await portal.LedgerEntriesAsync(tenant.TenantId, CreditEntryKind.Release, id));
-        Assert.True(File.Exists(Path.Combine(database.DataDirectory, "models", "tiny", "model_index.json")));
+        Assert.True(File.Exists(Path.Combine(database.DataDirectory, "models", "tiny-v2", "model_index.json")));
         var history = await PortalWebFactory.GetJsonAsync(owner, "/api/v1/generations");
         Assert.Equal(id, Assert.Single(history.GetProperty("items").EnumerateArray()).GetProperty("id").GetGuid());
         output.WriteLine($"[{provider}] cost {cost} credits; timings {job.GetProperty("timings")}");
