@@ -293,6 +293,40 @@ public sealed class InputImageApiTests(ITestOutputHelper output)
         Assert.Equal(1, await portal.JobCountAsync(tenant.TenantId));
     }
 
+    [Fact]
+    public async Task Inpaint_RunsThroughTheQueueToAnImage_WhoseUnmaskedPixelsAreTheUploadsAndWhoseStepsFollowStrength()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var portal = new PortalWebFactory(database, PortalWebFactory.GenerationSettings());
+        var (_, owner) = await portal.RegisterAndLoginAsync("Product shots");
+        var upload = TestImageFiles.Encode(64, 64, Pattern);
+        var init = await UploadedIdAsync(owner, upload);
+        var mask = await UploadedIdAsync(owner, TestImageFiles.Encode(64, 64, (x, y) => x < 32 && y < 32 ? SKColors.White : SKColors.Black));
+        var before = await PortalWebFactory.BalanceAsync(owner);
+
+        var id = await PortalWebFactory.SubmitAcceptedAsync(owner, PortalWebFactory.TinyRequest(
+            ("initImageId", init), ("maskImageId", mask), ("strength", 0.5), ("steps", 10), ("maskBlur", 0)));
+        var job = await PortalWebFactory.WaitForStatusAsync(owner, id, "succeeded");
+        using var file = await owner.GetAsync(U(job.GetProperty("images")[0].GetProperty("url").GetString()!));
+        var pixels = TestPngDecoder.Decode(await file.Content.ReadAsByteArrayAsync()).Rgb;
+
+        Assert.Equal(5, job.GetProperty("totalSteps").GetInt32()); // int(10 × 0.5) steps run
+        var original = Inference.Imaging.InputImageDecoder.Decode(upload, Inference.Imaging.InputImageLimits.Default).Pixels;
+        var (changedInside, changedOutside) = (0, 0);
+        for (var i = 0; i < 64 * 64; i++)
+        {
+            var same = pixels.AsSpan(i * 3, 3).SequenceEqual(original.AsSpan(i * 3, 3));
+            var masked = i % 64 < 32 && i / 64 < 32;
+            (changedInside, changedOutside) = (changedInside + (masked && !same ? 1 : 0), changedOutside + (!masked && !same ? 1 : 0));
+        }
+
+        Assert.Equal(0, changedOutside);
+        Assert.True(changedInside > 0, "nothing inside the mask was repainted");
+        var charged = before - await PortalWebFactory.BalanceAsync(owner);
+        Assert.Equal(job.GetProperty("credits").GetInt64(), charged);
+        output.WriteLine($"{changedInside} of 1024 masked pixels repainted; {charged} credit(s) for 5 of 10 steps");
+    }
+
     [Theory]
     [InlineData("Inputs:MaxBytes", "0")]
     [InlineData("Inputs:MaxBytes", "20971521")]
