@@ -119,3 +119,18 @@ public sealed class PipelineMeanEncoderTests(TinyMeanEncoderModelFixture model) 
         Assert.NotEqual(PngInspection.Pixels(batch.Images[0].Png), PngInspection.Pixels(batch.Images[1].Png));
     }
 }
+
+public sealed class PipelineFp16ImageToImageTests(TinyFp16ImageModelFixture model) : IClassFixture<TinyFp16ImageModelFixture>
+{
+    [Fact]
+    public async Task Inpaint_OnAnFp16Model_IsDeterministicAndKeepsTheOutside()
+    {
+        var first = await model.Pipeline.GenerateAsync(SourcePictures.Inpaint(seed: 3));
+        var again = await model.Pipeline.GenerateAsync(SourcePictures.Inpaint(seed: 3));
+
+        Assert.Equal(PngInspection.Pixels(first.Images[0].Png), PngInspection.Pixels(again.Images[0].Png));
+        var original = Inference.Imaging.InputImageDecoder.Decode(SourcePictures.Gradient(), Inference.Imaging.InputImageLimits.Default).Pixels;
+        var corner = PngInspection.Pixels(first.Images[0].Png).AsSpan(0, 16 * 3).ToArray();
+        Assert.Equal(original.AsSpan(0, 16 * 3).ToArray(), corner);
+    }
+}

@@ -69,3 +69,12 @@ public sealed class TinyMeanEncoderModelFixture()
 /// <summary>The tiny model with a 9-channel inpainting UNet (latents, mask, masked-image latents).</summary>
 public sealed class TinyInpaintingModelFixture()
     : SyntheticModelFixture(TinyModelFixture.WriteOptions with { IncludeVaeEncoder = true, InpaintingUNet = true });
+
+/// <summary>The tiny model in fp16 with its sampling VAE encoder (float16 image input and noise).</summary>
+public sealed class TinyFp16ImageModelFixture()
+    : SyntheticModelFixture(TinyModelFixture.WriteOptions with
+    {
+        Precision = SyntheticPrecision.Fp16,
+        Timestep = TimestepKind.FloatScalar,
+        IncludeVaeEncoder = true,
+    });
