@@ -4,7 +4,7 @@ namespace SdPortal.Inference.Imaging;
 /// Names a file's format from its first bytes. The decoder accepts only what this recognises, so formats that Skia
 /// could also open (GIF, BMP, ICO, WBMP, HEIF) are refused before any codec runs: fewer parsers face untrusted input.
 /// </summary>
-internal static class ImageFormatSniffer
+public static class ImageFormatSniffer
 {
     private static ReadOnlySpan<byte> PngSignature => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
