@@ -19,8 +19,10 @@ public static class PortalUiExtensions
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents()
             // 32 KB, written out rather than left to the default (R23): the largest message a browser may send into its
-            // circuit, so no client can make the server buffer more per message. Nothing the UI sends comes close (form
-            // values, clicks, render acks), and images travel the other way as URLs the browser fetches over HTTP.
+            // circuit, so no client can make the server buffer more per message. Form values, clicks and render acks come
+            // nowhere near it; an input image uploaded on the Create page (or its painted mask) streams in chunks Blazor
+            // sizes below this limit, read by the upload service up to Inputs:MaxBytes. Images shown travel the other way
+            // as URLs the browser fetches over HTTP.
             .AddHubOptions(hub => hub.MaximumReceiveMessageSize = MaximumCircuitMessageBytes);
         builder.Services.AddMudServices();
         builder.Services.AddCascadingAuthenticationState();

@@ -5,6 +5,7 @@ using SdPortal.Data;
 using SdPortal.Data.Images;
 using SdPortal.Data.Inputs;
 using SdPortal.Inference.Imaging;
+using SdPortal.Web.Generation;
 
 namespace SdPortal.Web.Inputs;
 
@@ -127,6 +128,19 @@ public sealed partial class InputImageUploads(
 
         LogStored(logger, image.Id, tenantId, userId, image.Format, image.Width, image.Height, image.SizeBytes);
         return new UploadOutcome.Stored(image);
+    }
+
+    /// <summary>
+    /// Copies a generated image the caller sees (their own; any of the tenant's for an admin, as the gallery shows
+    /// them) into a new input image of theirs, through the same checks as an upload: the gallery's "send to img2img".
+    /// Null when the caller cannot see that image, or its file is gone.
+    /// </summary>
+    public async Task<UploadOutcome?> CopyGeneratedAsync(Guid tenantId, Guid userId, bool isAdmin, Guid generatedImageId, CancellationToken ct)
+    {
+        var image = await db.GeneratedImages.AsNoTracking().OfJobs(db.GenerationJobs.VisibleTo(userId, isAdmin))
+            .SingleOrDefaultAsync(i => i.Id == generatedImageId, ct);
+        await using var file = image is null ? null : store.OpenRead(image.TenantId, image.ContentPath);
+        return file is null ? null : await UploadAsync(tenantId, userId, file, ct);
     }
 
     /// <summary>The caller's input image, or null when it is unknown, another member's or another tenant's (R16).</summary>

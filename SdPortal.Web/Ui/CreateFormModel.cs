@@ -1,5 +1,6 @@
 using System.Globalization;
 using SdPortal.Inference.Pipeline;
+using SdPortal.Web.Inputs;
 
 namespace SdPortal.Web.Ui;
 
@@ -36,12 +37,21 @@ public sealed class CreateFormModel
 
     public PromptSyntax PromptSyntax { get; set; } = Defaults.PromptSyntax;
 
-    /// <summary>The input image to start from; null for text-to-image.</summary>
+    /// <summary>
+    /// Text to image, image to image or inpaint: which of the fields below the spec carries. The uploaded image stays
+    /// in the form while the mode is text, so switching back finds it again.
+    /// </summary>
+    public GenerationMode Mode { get; set; } = GenerationMode.TextToImage;
+
+    /// <summary>The input image to start from; sent only in image-to-image and inpaint mode.</summary>
     public Guid? InitImageId { get; set; }
+
+    /// <summary>What the form shows of <see cref="InitImageId"/>: its size and format (the thumbnail is its file URL).</summary>
+    public InputImageResponse? InitImage { get; set; }
 
     public double Strength { get; set; } = Defaults.Strength;
 
-    /// <summary>The mask over <see cref="InitImageId"/>; null for plain image-to-image.</summary>
+    /// <summary>The mask over <see cref="InitImageId"/>, uploaded from the mask painter at Generate; sent only in inpaint mode.</summary>
     public Guid? MaskImageId { get; set; }
 
     public int MaskBlur { get; set; } = Defaults.MaskBlur;
@@ -77,6 +87,50 @@ public sealed class CreateFormModel
 
     public static string PresetKey(int width, int height) => string.Create(CultureInfo.InvariantCulture, $"{width}x{height}");
 
+    /// <summary>
+    /// The denoising steps that run, as the spec counts them (<see cref="GenerationSpec.DenoisingSteps"/>): in an image
+    /// mode the strength's share, even before an image is chosen (a placeholder id marks the mode, as the cost route does).
+    /// </summary>
+    public int DenoisingSteps => (ToSpec() with { InitImageId = Mode == GenerationMode.TextToImage ? null : InitImageId ?? Guid.Empty }).DenoisingSteps;
+
+    /// <summary>
+    /// The output size for an input image of <paramref name="width"/> × <paramref name="height"/>: scaled down (aspect
+    /// kept) so that neither side exceeds <paramref name="maxSide"/>, then each side rounded to the nearest multiple of
+    /// <see cref="GenerationSpec.SizeMultiple"/> within <see cref="GenerationSpec.MinSize"/>…the largest side allowed.
+    /// </summary>
+    public static (int Width, int Height) SizeFor(int width, int height, int maxSide)
+    {
+        var ceiling = Math.Clamp(maxSide, GenerationSpec.MinSize, GenerationSpec.MaxSize) / GenerationSpec.SizeMultiple * GenerationSpec.SizeMultiple;
+        var scale = Math.Min(1.0, (double)ceiling / Math.Max(1, Math.Max(width, height)));
+        int Side(int side) => Math.Clamp(
+            (int)Math.Round(side * scale / GenerationSpec.SizeMultiple, MidpointRounding.AwayFromZero) * GenerationSpec.SizeMultiple,
+            GenerationSpec.MinSize, ceiling);
+        return (Side(width), Side(height));
+    }
+
+    /// <summary>Takes <paramref name="image"/> as the input image (a new one: any painted mask belongs to the old).</summary>
+    public void UseInitImage(InputImageResponse image, int maxSide)
+    {
+        (InitImageId, InitImage, MaskImageId) = (image.Id, image, null);
+        (Width, Height) = SizeFor(image.Width, image.Height, maxSide);
+    }
+
+    /// <summary>The query value of a mode ("img2img", "inpaint", "txt2img"), for links such as the gallery's "send to".</summary>
+    public static string ModeKey(GenerationMode mode) => mode switch
+    {
+        GenerationMode.ImageToImage => "img2img",
+        GenerationMode.Inpaint => "inpaint",
+        _ => "txt2img",
+    };
+
+    /// <summary>The mode a <see cref="ModeKey"/> names; text to image for anything else.</summary>
+    public static GenerationMode ModeOf(string? key) => key switch
+    {
+        "img2img" => GenerationMode.ImageToImage,
+        "inpaint" => GenerationMode.Inpaint,
+        _ => GenerationMode.TextToImage,
+    };
+
     /// <summary>Why a width or height cannot run (the engine's rule), or null when both can.</summary>
     public static string? SizeError(int width, int height) =>
         IsValidSide(width) && IsValidSide(height)
@@ -96,6 +150,7 @@ public sealed class CreateFormModel
         Height = spec.Height,
         BatchSize = spec.BatchSize,
         PromptSyntax = spec.PromptSyntax,
+        Mode = spec.Mode,
         InitImageId = spec.InitImageId,
         Strength = spec.Strength,
         MaskImageId = spec.MaskImageId,
@@ -132,9 +187,9 @@ public sealed class CreateFormModel
         BatchSize = BatchSize,
         Seed = RandomSeed || Seed is null ? null : unchecked((ulong)Seed.Value),
         PromptSyntax = PromptSyntax,
-        InitImageId = InitImageId,
+        InitImageId = Mode == GenerationMode.TextToImage ? null : InitImageId,
         Strength = Strength,
-        MaskImageId = InitImageId is null ? null : MaskImageId,
+        MaskImageId = Mode == GenerationMode.Inpaint && InitImageId is not null ? MaskImageId : null,
         MaskBlur = MaskBlur,
         InvertMask = InvertMask,
         InpaintFill = InpaintFill,

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using SdPortal.Data;
 using SdPortal.Inference.Pipeline;
 using SdPortal.Web.Generation;
+using SdPortal.Web.Inputs;
 
 namespace SdPortal.Web.Ui;
 
@@ -54,8 +55,11 @@ internal sealed partial class CreateJobSession(
     /// <summary>The seed of the last result's first image, for "reuse last seed".</summary>
     public long? LastSeed => Job is { Images.Count: > 0 } done ? done.Images[0].Seed : null;
 
-    /// <summary>Loads the plan's limits, the parameters to reuse (if any) and the user's in-flight job.</summary>
-    public async Task InitializeAsync(Guid? reuseJobId, long? reuseSeed)
+    /// <summary>
+    /// Loads the plan's limits, the parameters to reuse (if any), the input image to start from (the gallery's "send
+    /// to", in <paramref name="mode"/>) and the user's in-flight job.
+    /// </summary>
+    public async Task InitializeAsync(Guid? reuseJobId, long? reuseSeed, Guid? inputImageId = null, GenerationMode? mode = null)
     {
         await operations.RunAsync(async (services, caller) =>
         {
@@ -67,6 +71,8 @@ internal sealed partial class CreateJobSession(
             {
                 Form = CreateFormModel.FromSpec(GenerationSpecJson.Deserialize(source.Spec), reuseSeed);
             }
+
+            await LoadInputImagesAsync(services.GetRequiredService<InputImageUploads>(), caller.UserId, inputImageId, mode);
 
             if (await reader.FindInFlightAsync(caller.UserId, _lifetime.Token) is { } running)
             {
@@ -83,6 +89,41 @@ internal sealed partial class CreateJobSession(
             await WatchAsync(job.Id);
         }
     }
+
+    /// <summary>
+    /// Stores <paramref name="content"/> as the member's input image (the same service as <c>POST /api/v1/input-images</c>)
+    /// and makes it the form's: the size follows it. A refusal is shown on the image field.
+    /// </summary>
+    public async Task UploadInitImageAsync(Stream content)
+    {
+        var outcome = await UploadAsync(content);
+        if (outcome is UploadOutcome.Stored(var image))
+        {
+            Form.UseInitImage(InputImageResponse.From(image), Limits?.MaxImageSide ?? GenerationSpec.MaxSize);
+        }
+
+        FieldErrors = outcome is UploadOutcome.Refused(_, var message)
+            ? new Dictionary<string, string[]> { ["initImageId"] = [message] }
+            : new Dictionary<string, string[]>();
+    }
+
+    /// <summary>Stores the painted mask (a PNG of the image's size) and makes it the form's; false, with the error shown, when refused.</summary>
+    public async Task<bool> UploadMaskAsync(Stream png)
+    {
+        var outcome = await UploadAsync(png);
+        if (outcome is UploadOutcome.Refused(_, var message))
+        {
+            ShowFieldError("maskImageId", message);
+            return false;
+        }
+
+        Form.MaskImageId = ((UploadOutcome.Stored)outcome).Image.Id;
+        return true;
+    }
+
+    /// <summary>Shows <paramref name="message"/> under <paramref name="field"/> (a check the page makes before submitting).</summary>
+    public void ShowFieldError(string field, string message) =>
+        FieldErrors = new Dictionary<string, string[]> { [field] = [message] };
 
     /// <summary>
     /// Submits the form; answers a message for a snackbar, or null. The flag is set before the first await, so clicks
@@ -246,6 +287,45 @@ internal sealed partial class CreateJobSession(
         _lifetime.Dispose();
     }
 
+    private Task<UploadOutcome> UploadAsync(Stream content) =>
+        operations.RunAsync((services, caller) =>
+            services.GetRequiredService<InputImageUploads>().UploadAsync(caller.TenantId, caller.UserId, content, _lifetime.Token));
+
+    /// <summary>
+    /// Takes <paramref name="inputImageId"/> (when given) as the form's input image in <paramref name="mode"/>, then
+    /// checks that the images the form names are still the member's (InputImageAccess's rule): a deleted or foreign
+    /// one is dropped, and the form asks for an upload instead.
+    /// </summary>
+    private async Task LoadInputImagesAsync(InputImageUploads uploads, Guid userId, Guid? inputImageId, GenerationMode? mode)
+    {
+        var fresh = inputImageId is not null;
+        if (fresh)
+        {
+            (Form.InitImageId, Form.MaskImageId, Form.Mode) = (inputImageId, null, mode ?? GenerationMode.ImageToImage);
+        }
+
+        var init = Form.InitImageId is { } initId ? await uploads.FindAsync(initId, userId, _lifetime.Token) : null;
+        if (init is null)
+        {
+            (Form.InitImageId, Form.InitImage, Form.MaskImageId) = (null, null, null);
+            return;
+        }
+
+        if (fresh)
+        {
+            Form.UseInitImage(InputImageResponse.From(init), Limits?.MaxImageSide ?? GenerationSpec.MaxSize);
+        }
+        else
+        {
+            Form.InitImage = InputImageResponse.From(init);
+        }
+
+        if (Form.MaskImageId is { } maskId && await uploads.FindAsync(maskId, userId, _lifetime.Token) is null)
+        {
+            Form.MaskImageId = null;
+        }
+    }
+
     /// <summary>Subscribes to the job's events (if the user may watch it) and polls the database until it ends.</summary>
     private async Task WatchAsync(Guid jobId)
     {
@@ -388,5 +468,6 @@ internal static class CreateFormFields
     public static readonly IReadOnlySet<string> Shown = new HashSet<string>(StringComparer.Ordinal)
     {
         "prompt", "negativePrompt", "model", "scheduler", "steps", "guidanceScale", "width", "height", "seed", "batchSize",
+        "initImageId", "maskImageId", "strength", "maskBlur", "inpaintFill", "onlyMaskedPadding",
     };
 }
