@@ -13,7 +13,7 @@ public sealed class InputImage : ITenantOwned
 
     public Guid TenantId { get; set; }
 
-    /// <summary>The member who uploaded it: theirs to use, and every admin's of the tenant.</summary>
+    /// <summary>The member who uploaded it, the only one who may use, see or delete it (<c>InputImageAccess.UsableBy</c>).</summary>
     public Guid UserId { get; set; }
 
     /// <summary>"png", "jpeg" or "webp", as the decoder found it (not as the upload claimed).</summary>

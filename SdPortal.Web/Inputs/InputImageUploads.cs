@@ -83,7 +83,7 @@ public sealed partial class InputImageUploads(
                 $"You keep {settings.MaxPerMember} input images, the most a member may; delete one first.");
         }
 
-        if (!HasAcceptedSignature(file.Span))
+        if (ImageFormatSniffer.Detect(file.Span) is null)
         {
             return new UploadOutcome.Refused(UploadRefusal.NotAnAcceptedFormat, "The file is not a PNG, JPEG or WebP image.");
         }
@@ -202,15 +202,6 @@ public sealed partial class InputImageUploads(
 
     private UploadOutcome.Refused TooLarge() =>
         new(UploadRefusal.TooLarge, $"The file is over the limit of {MaxBytes} bytes.");
-
-    /// <summary>
-    /// Whether the bytes begin like a PNG, JPEG or WebP file: the signatures the decoder's own sniffer accepts (it is
-    /// internal to the engine), read here only to tell 415 (another format) from 422 (one of ours, but broken).
-    /// </summary>
-    private static bool HasAcceptedSignature(ReadOnlySpan<byte> file) =>
-        file.StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A])
-        || file.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF])
-        || (file.Length >= 12 && file[..4].SequenceEqual("RIFF"u8) && file.Slice(8, 4).SequenceEqual("WEBP"u8));
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Input image {ImageId} of tenant {TenantId} uploaded by user {UserId}: {Format} {Width}x{Height}, {SizeBytes} bytes")]
