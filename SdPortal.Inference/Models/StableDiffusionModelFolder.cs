@@ -30,6 +30,7 @@ public sealed partial class StableDiffusionModelFolder : IDisposable
         Tokenizer = configuration.Tokenizer;
         VaeScalingFactor = configuration.VaeScalingFactor;
         IsSynthetic = File.Exists(layout.SyntheticMarker);
+        SizeMultiple = ModelSizeMultiple.Read(layout.Directory);
         TextEncoder = textEncoder;
         UNet = unet;
         VaeDecoder = vaeDecoder;
@@ -54,6 +55,9 @@ public sealed partial class StableDiffusionModelFolder : IDisposable
 
     /// <summary>The VAE latent scaling factor: latents are divided by it before decoding.</summary>
     public float VaeScalingFactor { get; }
+
+    /// <summary>The multiple width and height must keep for this model's UNet (<see cref="ModelSizeMultiple"/>).</summary>
+    public int SizeMultiple { get; }
 
     /// <summary>Pixels per latent cell along each axis.</summary>
     public const int VaeSpatialFactor = 8;

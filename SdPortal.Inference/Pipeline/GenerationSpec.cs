@@ -143,7 +143,8 @@ public sealed record GenerationSpec
     /// <param name="latentChannels">The model's latent channels, for checking <see cref="InitialLatents"/>.</param>
     /// <param name="scheduler">The model's scheduler config: when given, the sampler's own limits (LCM's step
     /// ceiling, a prediction type it cannot use) are checked too, exactly as the worker will build it.</param>
-    public IReadOnlyList<GenerationFieldError> Validate(int latentChannels = 4, SchedulerConfig? scheduler = null)
+    /// <param name="sizeMultiple">The model's own size multiple (<see cref="Models.ModelSizeMultiple"/>), when known.</param>
+    public IReadOnlyList<GenerationFieldError> Validate(int latentChannels = 4, SchedulerConfig? scheduler = null, int sizeMultiple = SizeMultiple)
     {
         var errors = new List<GenerationFieldError>();
         if (string.IsNullOrWhiteSpace(Prompt))
@@ -190,7 +191,7 @@ public sealed record GenerationSpec
 
         CheckImageInputs(errors);
 
-        var sizeValid = CheckSize(errors, "width", Width) & CheckSize(errors, "height", Height);
+        var sizeValid = CheckSize(errors, "width", Width, sizeMultiple) & CheckSize(errors, "height", Height, sizeMultiple);
         if (BatchSize is < 1 or > MaxBatchSize)
         {
             errors.Add(new("batchSize", $"must be within 1…{MaxBatchSize}, not {BatchSize}"));
@@ -308,14 +309,22 @@ public sealed record GenerationSpec
         }
     }
 
-    private static bool CheckSize(List<GenerationFieldError> errors, string field, int value)
+    private static bool CheckSize(List<GenerationFieldError> errors, string field, int value, int modelMultiple)
     {
-        if (value is >= MinSize and <= MaxSize && value % SizeMultiple == 0)
+        if (value is < MinSize or > MaxSize || value % SizeMultiple != 0)
         {
-            return true;
+            errors.Add(new(field, $"must be a multiple of {SizeMultiple} within {MinSize}…{MaxSize}, not {value}"));
+            return false;
         }
 
-        errors.Add(new(field, $"must be a multiple of {SizeMultiple} within {MinSize}…{MaxSize}, not {value}"));
-        return false;
+        if (value % modelMultiple != 0)
+        {
+            var lower = value / modelMultiple * modelMultiple;
+            var suggestion = lower >= MinSize ? $"{lower} or {lower + modelMultiple}" : $"{lower + modelMultiple}";
+            errors.Add(new(field, $"must be a multiple of {modelMultiple} for this model (its UNet halves the latents evenly only then), not {value}; try {suggestion}"));
+            return false;
+        }
+
+        return true;
     }
 }

@@ -51,7 +51,7 @@ public sealed partial class StableDiffusionPipeline
     public async Task<GenerationResult> GenerateAsync(
         GenerationSpec request, IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        var errors = request.Validate(_model.LatentChannels);
+        var errors = request.Validate(_model.LatentChannels, sizeMultiple: _model.SizeMultiple);
         if (errors.Count > 0)
         {
             throw new GenerationValidationException(errors);

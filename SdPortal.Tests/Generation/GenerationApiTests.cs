@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using SdPortal.Data;
 using SdPortal.Data.Credits;
 using SdPortal.Tests.Support;
@@ -11,6 +12,24 @@ namespace SdPortal.Tests.Generation;
 
 public sealed class GenerationApiTests(ITestOutputHelper output)
 {
+    [Fact]
+    public async Task Submit_ASizeTheModelsUNetCannotHalve_Is400OnTheFieldAndReservesNothing()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var portal = new PortalWebFactory(database, PortalWebFactory.GenerationSettings());
+        portal.Services.GetRequiredService<Inference.Engine.ModelCatalog>().Prepare("tiny-synthetic"); // the folder is here
+        var (tenant, owner) = await portal.RegisterAndLoginAsync("Odd sizes");
+        var before = await PortalWebFactory.BalanceAsync(owner);
+
+        using var response = await PortalWebFactory.SubmitGenerationAsync(owner, PortalWebFactory.TinyRequest(("width", 72)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>(PortalWebFactory.Json)).GetProperty("errors");
+        Assert.Contains("multiple of 16", errors.GetProperty("width")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, await PortalWebFactory.BalanceAsync(owner));
+        Assert.Equal(0, await portal.JobCountAsync(tenant.TenantId));
+    }
+
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Submit_TinyModel_SucceedsCapturesOnceAndServesACacheablePng(DatabaseProvider provider)

@@ -134,3 +134,28 @@ public sealed class PipelineFp16ImageToImageTests(TinyFp16ImageModelFixture mode
         Assert.Equal(original.AsSpan(0, 16 * 3).ToArray(), corner);
     }
 }
+
+public sealed class PipelineSizeMultipleTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
+{
+    [Fact]
+    public async Task Generate_AtASizeTheUNetCannotHalve_IsAFieldErrorBeforeAnyModelRuns()
+    {
+        var progress = new SynchronousProgress();
+
+        var error = await Assert.ThrowsAsync<GenerationValidationException>(
+            () => model.Pipeline.GenerateAsync(TestRequests.Small() with { Width = 72 }, progress));
+
+        Assert.Equal(16, model.Model.SizeMultiple); // the tiny UNet has two down blocks: 8 · 2
+        Assert.Equal("width", Assert.Single(error.Errors).Field);
+        Assert.Contains("multiple of 16", error.Errors[0].Message, StringComparison.Ordinal);
+        Assert.Contains("try 64 or 80", error.Errors[0].Message, StringComparison.Ordinal);
+        Assert.Empty(progress.Reports);
+    }
+
+    [Theory]
+    [InlineData(4, 64)] // SD 1.x/2.x
+    [InlineData(2, 16)]
+    [InlineData(1, 8)]
+    public void SizeMultiple_DoublesPerDownsampling(int levels, int multiple) =>
+        Assert.Equal(multiple, Inference.Models.ModelSizeMultiple.For(levels));
+}

@@ -54,7 +54,7 @@ public static class GenerationExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<JobRecoverySweeper>());
         builder.Services.AddSingleton<ModelSchedulers>();
         builder.Services.AddScoped<InputImageAccess>();
-        builder.Services.AddSingleton<ModelImageSupport>();
+        builder.Services.AddSingleton<ModelCapabilities>();
         builder.Services.AddScoped<GenerationSubmitter>();
         builder.Services.AddScoped<GenerationReader>();
         builder.Services.AddScoped<GenerationCanceller>();

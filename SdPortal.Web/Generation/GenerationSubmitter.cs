@@ -26,7 +26,7 @@ public sealed partial class GenerationSubmitter(
     SubmitRateLimiter rateLimiter,
     ModelCatalog models,
     ModelSchedulers schedulers,
-    ModelImageSupport imageSupport,
+    ModelCapabilities capabilities,
     InputImageAccess inputs,
     IMemoryAdmission memory,
     FairDispatcher dispatcher,
@@ -151,12 +151,13 @@ public sealed partial class GenerationSubmitter(
 
         var model = request.Model!;
         var known = models.Contains(model);
-        foreach (var error in request.Validate(scheduler: known ? schedulers.For(model) : null))
+        var sizeMultiple = known ? capabilities.SizeMultiple(model) : GenerationSpec.SizeMultiple;
+        foreach (var error in request.Validate(scheduler: known ? schedulers.For(model) : null, sizeMultiple: sizeMultiple))
         {
             Add(error.Field, error.Message);
         }
 
-        if (known && request.Mode != GenerationMode.TextToImage && !imageSupport.CanStartFromImage(model))
+        if (known && request.Mode != GenerationMode.TextToImage && !capabilities.CanStartFromImage(model))
         {
             Add("initImageId", $"model '{model}' cannot start from an image: it has no VAE encoder");
         }
