@@ -25,7 +25,7 @@ public sealed class LoraWeights
         (".alpha", Part.Alpha, LoraFormat.Kohya),
     ];
 
-    private static readonly string[] UnsupportedMarkers = ["hada_", "lokr_", "dora_scale", "lora_mid", ".diff", "oft_"];
+    private static readonly string[] UnsupportedMarkers = [".hada_", ".lokr_", ".dora_scale", ".lora_mid.", ".oft_"];
 
     private LoraWeights(LoraFormat format, IReadOnlyList<LoraModule> modules, string sha256)
     {
@@ -111,7 +111,7 @@ public sealed class LoraWeights
 
     private static (string Key, Part Part, LoraFormat Format) Classify(string name)
     {
-        if (UnsupportedMarkers.Any(m => name.Contains(m, StringComparison.Ordinal)))
+        if (UnsupportedMarkers.Any(m => name.Contains(m, StringComparison.Ordinal)) || name.EndsWith(".diff", StringComparison.Ordinal) || name.EndsWith(".diff_b", StringComparison.Ordinal))
         {
             throw new LoraFormatException($"Tensor {GenerationSpec.Quote(name)} belongs to a LyCORIS variant (LoHa, LoKr, DoRA, OFT or Tucker LoCon); only plain LoRA and LoCon adapters are supported.");
         }
