@@ -1,0 +1,104 @@
+// TEMPORARY (branch lora-web): the signatures the lead's inference side provides, so the web side builds before it
+// lands. Removed when main is merged in; nothing here is used by the engine.
+using SdPortal.Inference.Models;
+
+namespace SdPortal.Inference.Lora;
+
+/// <summary>An adapter file the engine cannot use; the message is safe to show to the uploader.</summary>
+public sealed class LoraFormatException : Exception
+{
+    public LoraFormatException()
+    {
+    }
+
+    public LoraFormatException(string message)
+        : base(message)
+    {
+    }
+
+    public LoraFormatException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>The key layout of an adapter.</summary>
+public enum LoraFormat
+{
+    Kohya,
+    Peft,
+}
+
+/// <summary>A parsed adapter (stub).</summary>
+public sealed class LoraWeights
+{
+    private LoraWeights(LoraFormat format, int rank, int moduleCount, bool targetsTextEncoder, string sha256, IReadOnlyList<string> modules)
+    {
+        (Format, Rank, ModuleCount, TargetsTextEncoder, Sha256, Modules) = (format, rank, moduleCount, targetsTextEncoder, sha256, modules);
+    }
+
+    public LoraFormat Format { get; }
+
+    public int Rank { get; }
+
+    public int ModuleCount { get; }
+
+    public bool TargetsTextEncoder { get; }
+
+    public string Sha256 { get; }
+
+    internal IReadOnlyList<string> Modules { get; }
+
+    /// <summary>Parses <paramref name="file"/>.</summary>
+    /// <exception cref="LoraFormatException">Anything wrong with it.</exception>
+    public static LoraWeights Parse(ReadOnlyMemory<byte> file)
+    {
+        SafetensorsFile read;
+        try
+        {
+            read = SafetensorsFile.Read(file.Span);
+        }
+        catch (SafetensorsException ex)
+        {
+            throw new LoraFormatException(ex.Message, ex);
+        }
+
+        var kohya = read.Tensors.Where(t => t.Name.EndsWith(".lora_down.weight", StringComparison.Ordinal)).ToList();
+        var peft = read.Tensors.Where(t => t.Name.EndsWith(".lora_A.weight", StringComparison.Ordinal)).ToList();
+        var downs = kohya.Count > 0 ? kohya : peft;
+        if (downs.Count == 0)
+        {
+            throw new LoraFormatException("The file holds no LoRA modules (no lora_down or lora_A weights).");
+        }
+
+        var modules = downs.Select(t => t.Name[..t.Name.IndexOf(".lora_", StringComparison.Ordinal)]).ToList();
+        var rank = (int)downs.Max(t => t.Shape.Count > 0 ? t.Shape[0] : 0);
+        var text = modules.Any(m => m.StartsWith("lora_te", StringComparison.Ordinal) || m.StartsWith("text_encoder", StringComparison.Ordinal));
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file.Span));
+        return new LoraWeights(kohya.Count > 0 ? LoraFormat.Kohya : LoraFormat.Peft, rank, modules.Count, text, hash, modules);
+    }
+}
+
+/// <summary>The LoRA-able weights of a model folder (stub: matches nothing).</summary>
+public sealed class ModelWeightIndex
+{
+    private ModelWeightIndex()
+    {
+    }
+
+    /// <exception cref="ModelLoadException">The folder is unreadable.</exception>
+    public static ModelWeightIndex ForFolder(string modelFolder) =>
+        Directory.Exists(modelFolder) ? new ModelWeightIndex() : throw new ModelLoadException(modelFolder, "no such folder");
+
+    public LoraMatch Match(LoraWeights weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        return new LoraMatch(weights.Modules, []);
+    }
+}
+
+/// <summary>How an adapter's keys meet a model's weights.</summary>
+public sealed record LoraMatch(IReadOnlyList<string> UnmatchedKeys, IReadOnlyList<string> Mismatched)
+{
+    public bool Fits => UnmatchedKeys.Count == 0 && Mismatched.Count == 0;
+}
