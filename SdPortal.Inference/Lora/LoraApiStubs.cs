@@ -82,18 +82,18 @@ public sealed class LoraWeights
 /// <summary>The LoRA-able weights of a model folder (stub: matches nothing).</summary>
 public sealed class ModelWeightIndex
 {
-    private ModelWeightIndex()
-    {
-    }
+    private readonly string _folder;
+
+    private ModelWeightIndex(string folder) => _folder = folder;
 
     /// <exception cref="ModelLoadException">The folder is unreadable.</exception>
     public static ModelWeightIndex ForFolder(string modelFolder) =>
-        Directory.Exists(modelFolder) ? new ModelWeightIndex() : throw new ModelLoadException(modelFolder, "no such folder");
+        Directory.Exists(modelFolder) ? new ModelWeightIndex(modelFolder) : throw new ModelLoadException(modelFolder, "no such folder");
 
     public LoraMatch Match(LoraWeights weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        return new LoraMatch(weights.Modules, []);
+        return new LoraMatch(_folder.Length > 0 ? weights.Modules : [], []);
     }
 }
 
