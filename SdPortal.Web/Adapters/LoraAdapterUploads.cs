@@ -117,7 +117,7 @@ public sealed partial class LoraAdapterUploads(
         }
         catch (LoraFormatException ex)
         {
-            return new LoraOutcome.Refused(LoraRefusal.Invalid, FileField, $"The file is not a LoRA adapter this portal reads: {ex.Message}");
+            return new LoraOutcome.Refused(LoraRefusal.Invalid, FileField, ex.Message);
         }
 
         var compatibility = matcher.MatchAll(weights);

@@ -37,7 +37,7 @@ internal sealed class MultipartForm
     private readonly Dictionary<string, string> _fileNames = new(StringComparer.Ordinal);
 
     /// <summary>The bytes of file part <paramref name="name"/>, or null when the body had none.</summary>
-    public ReadOnlyMemory<byte>? File(string name) => _files.TryGetValue(name, out var bytes) ? bytes : null;
+    public ReadOnlyMemory<byte>? File(string name) => _files.TryGetValue(name, out var bytes) ? bytes : (ReadOnlyMemory<byte>?)null;
 
     /// <summary>The file name the client gave part <paramref name="name"/>, if any.</summary>
     public string? FileName(string name) => _fileNames.GetValueOrDefault(name);
