@@ -36,8 +36,14 @@ public sealed class LoraPlanLimitsTests
         var route = U($"/api/v1/admin/tenants/{tenant.TenantId}/limits");
         object Limits(int? maxAdapters, long? maxAdapterBytes) => new
         {
-            monthlyIncludedCredits = 500, maxConcurrentJobs = 2, maxImageSide = 768, maxSteps = 50, maxBatch = 4, allowedModels = Array.Empty<string>(),
-            maxAdapters, maxAdapterBytes,
+            monthlyIncludedCredits = 500,
+            maxConcurrentJobs = 2,
+            maxImageSide = 768,
+            maxSteps = 50,
+            maxBatch = 4,
+            allowedModels = Array.Empty<string>(),
+            maxAdapters,
+            maxAdapterBytes,
         };
 
         var file = Valid(portal);
