@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using SdPortal.Data.Adapters;
 using SdPortal.Data.ApiKeys;
 using SdPortal.Data.Audit;
 using SdPortal.Data.Billing;
@@ -43,6 +44,9 @@ public abstract class PortalDbContext(DbContextOptions options, ITenantContext t
 
     /// <summary>Images members uploaded to generate from (image-to-image, inpainting).</summary>
     public DbSet<InputImage> InputImages => Set<InputImage>();
+
+    /// <summary>LoRA adapters members uploaded, applied per job.</summary>
+    public DbSet<LoraAdapter> LoraAdapters => Set<LoraAdapter>();
 
     public DbSet<AuditLogEntry> AuditLog => Set<AuditLogEntry>();
 

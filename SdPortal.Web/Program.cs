@@ -1,4 +1,5 @@
 using SdPortal.Data;
+using SdPortal.Web.Adapters;
 using SdPortal.Web.Api;
 using SdPortal.Web.Billing;
 using SdPortal.Web.Errors;
@@ -23,6 +24,7 @@ builder.AddPortalApi();
 builder.AddBilling();
 builder.AddGenerationJobs(storage);
 builder.AddInputImages();
+builder.AddLoraAdapters();
 builder.AddPortalHealthChecks();
 builder.AddPortalUi();
 
@@ -37,6 +39,7 @@ app.MapPortalApi();
 app.MapBilling();
 app.MapGenerationApi();
 app.MapInputImageApi();
+app.MapLoraAdapterApi();
 app.MapOperatorDashboard();
 app.UsePortalUi();
 

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace SdPortal.Data.Images;
 
 /// <summary>
-/// Images as files under <c>{DataDirectory}/images/{tenant}/{image}.{png|jpeg|webp}</c>, written to a temporary name and moved into
+/// Images (and LoRA adapters) as files under <c>{DataDirectory}/images/{tenant}/{id}.{png|jpeg|webp|safetensors}</c>, written to a temporary name and moved into
 /// place so readers never see half a file. Paths are checked to stay inside the tenant's folder.
 /// </summary>
 internal sealed class FileImageStore(PortalStorage storage) : IImageStore
@@ -12,9 +12,9 @@ internal sealed class FileImageStore(PortalStorage storage) : IImageStore
 
     public async Task<StoredImage> SaveAsync(Guid tenantId, Guid imageId, ReadOnlyMemory<byte> content, string extension, CancellationToken cancellationToken = default)
     {
-        if (extension is not ("png" or "jpeg" or "webp"))
+        if (extension is not ("png" or "jpeg" or "webp" or "safetensors"))
         {
-            throw new ArgumentOutOfRangeException(nameof(extension), extension, "Images are stored as png, jpeg or webp.");
+            throw new ArgumentOutOfRangeException(nameof(extension), extension, "Files are stored as png, jpeg, webp or safetensors.");
         }
 
         var contentPath = $"{tenantId:N}/{imageId:N}.{extension}";

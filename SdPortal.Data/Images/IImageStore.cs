@@ -1,11 +1,16 @@
 namespace SdPortal.Data.Images;
 
-/// <summary>Where generated image bytes live; rows in the database hold only the returned path, hash and size.</summary>
+/// <summary>
+/// Where a tenant's files live: generated and input images, and LoRA adapters (the name predates them; they share the
+/// store so that tenant isolation and deletion work the same). Rows in the database hold only the returned path, hash
+/// and size.
+/// </summary>
 public interface IImageStore
 {
     /// <summary>
     /// Stores <paramref name="content"/> as image <paramref name="imageId"/> of <paramref name="tenantId"/>, a file of
-    /// the format <paramref name="extension"/> names ("png" for outputs; an input image keeps its own format).
+    /// the format <paramref name="extension"/> names ("png" for outputs; an input image keeps its own format; an
+    /// adapter is "safetensors").
     /// </summary>
     Task<StoredImage> SaveAsync(Guid tenantId, Guid imageId, ReadOnlyMemory<byte> content, string extension, CancellationToken cancellationToken = default);
 

@@ -11,6 +11,12 @@ public sealed class TenantLimits : ITenantOwned
     /// <summary>Credits a new free tenant receives on sign-up.</summary>
     public const int FreePlanIncludedCredits = 100;
 
+    /// <summary>LoRA adapters a tenant without a plan that says otherwise may keep.</summary>
+    public const int FreePlanMaxAdapters = 5;
+
+    /// <summary>The largest LoRA adapter file of a tenant without a plan that says otherwise: 256 MiB.</summary>
+    public const long DefaultMaxAdapterBytes = 256L * 1024 * 1024;
+
     /// <summary>The owning tenant, also the key: one limits row per tenant.</summary>
     public Guid TenantId { get; set; }
 
@@ -31,6 +37,12 @@ public sealed class TenantLimits : ITenantOwned
 
     /// <summary>The most images per generation.</summary>
     public int MaxBatch { get; set; } = 4;
+
+    /// <summary>LoRA adapters the tenant may keep, all members together; an upload beyond answers 409.</summary>
+    public int MaxAdapters { get; set; } = FreePlanMaxAdapters;
+
+    /// <summary>The largest LoRA adapter file in bytes; an upload reads one byte more, then answers 413.</summary>
+    public long MaxAdapterBytes { get; set; } = DefaultMaxAdapterBytes;
 
     /// <summary>Model keys this tenant may use; empty means every installed model.</summary>
     public List<string> AllowedModels { get; set; } = [];

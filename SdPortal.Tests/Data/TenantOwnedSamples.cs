@@ -1,3 +1,4 @@
+using SdPortal.Data.Adapters;
 using SdPortal.Data.ApiKeys;
 using SdPortal.Data.Audit;
 using SdPortal.Data.Billing;
@@ -64,6 +65,16 @@ internal static class TenantOwnedSamples
                 Height = 64,
                 ContentPath = "p",
                 ContentHash = "h",
+            },
+            [typeof(LoraAdapter)] = (s, t) => new LoraAdapter
+            {
+                TenantId = t,
+                UserId = s.UserId,
+                Name = "product",
+                NormalizedName = $"PRODUCT-{Guid.NewGuid():N}",
+                ContentPath = "p",
+                ContentHash = "h",
+                Format = "kohya",
             },
             [typeof(AuditLogEntry)] = (s, t) => new AuditLogEntry { TenantId = t, ActorUserId = s.UserId, Action = "a", Details = "d" },
             [typeof(BillingAccount)] = (_, t) => new BillingAccount { TenantId = t, StripeCustomerId = $"cus_{Guid.NewGuid():N}" },

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using SdPortal.Web.Api;
 using SdPortal.Web.Api.Access;
@@ -17,8 +16,6 @@ internal static class InputImageEndpoints
     /// <summary>Room for the multipart framing around the file: boundaries, part headers, a few small text fields.</summary>
     public const long MultipartOverhead = 64 * 1024;
 
-    private const int MaxParts = 8;
-
     public static void MapInputImageEndpoints(this RouteGroupBuilder api, long maxFileBytes)
     {
         var inputs = api.MapGroup("/input-images").WithTags("Input images");
@@ -30,64 +27,23 @@ internal static class InputImageEndpoints
     }
 
     /// <summary>
-    /// <c>multipart/form-data</c> with one part named <c>file</c>, read as a stream: the file part up to the limit plus
-    /// one byte, other parts up to <see cref="MultipartOverhead"/>. The claimed content type and file name are ignored.
+    /// <c>multipart/form-data</c> with one part named <c>file</c>, read as a stream (<see cref="MultipartForm"/>): the
+    /// file part up to the limit plus one byte, other parts up to <see cref="MultipartOverhead"/>. The claimed content
+    /// type and file name are ignored.
     /// </summary>
     private static async Task<IResult> UploadAsync(HttpRequest request, InputImageUploads uploads, PortalCaller caller, CancellationToken ct)
     {
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
-            || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
-            || HeaderUtilities.RemoveQuotes(type.Boundary) is not { Length: > 0 and <= 70 } boundary)
+        MultipartField[] fields =
+        [
+            new(FileField, uploads.MaxBytes, new(StatusCodes.Status413PayloadTooLarge, FileField, $"The file is over the limit of {uploads.MaxBytes} bytes.")),
+        ];
+        var (form, problem) = await MultipartForm.ReadAsync(request, fields, FileField, ct);
+        if (problem is not null)
         {
-            return FileError(StatusCodes.Status400BadRequest, "Send multipart/form-data with one part named 'file'.");
+            return problem.ToResult();
         }
 
-        var reader = new MultipartReader(boundary.ToString(), request.Body) { HeadersCountLimit = 16, HeadersLengthLimit = 16 * 1024 };
-        byte[]? file = null;
-        try
-        {
-            var parts = 0;
-            while (await reader.ReadNextSectionAsync(ct) is { } section)
-            {
-                if (++parts > MaxParts)
-                {
-                    return FileError(StatusCodes.Status400BadRequest, $"Send at most {MaxParts} parts.");
-                }
-
-                var isFile = ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
-                             && disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase)
-                             && HeaderUtilities.RemoveQuotes(disposition.Name).Equals(FileField, StringComparison.Ordinal);
-                if (!isFile)
-                {
-                    if (!await SkipAsync(section.Body, MultipartOverhead, ct))
-                    {
-                        return FileError(StatusCodes.Status413PayloadTooLarge, "A part other than 'file' is too large.");
-                    }
-                }
-                else if (file is not null)
-                {
-                    return FileError(StatusCodes.Status400BadRequest, "Send exactly one part named 'file', not several.");
-                }
-                else
-                {
-                    var (withinLimit, bytes) = await uploads.ReadAsync(section.Body, ct);
-                    if (!withinLimit)
-                    {
-                        return FileError(StatusCodes.Status413PayloadTooLarge, $"The file is over the limit of {uploads.MaxBytes} bytes.");
-                    }
-
-                    file = bytes;
-                }
-            }
-        }
-        catch (Exception ex) when (ex is InvalidDataException || (ex is IOException && ex is not BadHttpRequestException))
-        {
-            // The multipart reader's own complaints: a bad boundary line, too many or too long part headers, a body
-            // that ends inside a part. A body over the route's limit (BadHttpRequestException) stays a 413.
-            return FileError(StatusCodes.Status400BadRequest, "The multipart body is malformed or ends early.");
-        }
-
-        if (file is null)
+        if (form!.File(FileField) is not { } file)
         {
             return FileError(StatusCodes.Status400BadRequest, "Send one part named 'file' holding a PNG, JPEG or WebP image.");
         }
@@ -144,21 +100,4 @@ internal static class InputImageEndpoints
 
     private static IResult FileError(int status, string message) =>
         Results.ValidationProblem(new Dictionary<string, string[]> { [FileField] = [message] }, statusCode: status);
-
-    /// <summary>Reads a part to its end; false when it holds more than <paramref name="limit"/> bytes.</summary>
-    private static async Task<bool> SkipAsync(Stream part, long limit, CancellationToken ct)
-    {
-        var chunk = new byte[8192];
-        long total = 0;
-        int read;
-        while ((read = await part.ReadAsync(chunk, ct)) > 0)
-        {
-            if ((total += read) > limit)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 }

@@ -83,21 +83,9 @@ public sealed partial class InputImageUploads(
                 $"You keep {settings.MaxPerMember} input images, the most a member may; delete one first.");
         }
 
-        if (ImageFormatSniffer.Detect(file.Span) is null)
+        if (Check(file.Span, out var info) is { } refused)
         {
-            return new UploadOutcome.Refused(UploadRefusal.NotAnAcceptedFormat, "The file is not a PNG, JPEG or WebP image.");
-        }
-
-        InputImageInfo info;
-        try
-        {
-            // Decoded once, in full, so a file that would fail a job (truncated, too many pixels) fails here instead.
-            var pixels = InputImageDecoder.Decode(file.Span, settings.ToLimits());
-            info = InputImageDecoder.Probe(file.Span) with { Width = pixels.Width, Height = pixels.Height };
-        }
-        catch (InputImageException ex)
-        {
-            return new UploadOutcome.Refused(UploadRefusal.Unusable, $"The image cannot be used: {ex.Message}.");
+            return refused;
         }
 
         var id = Guid.CreateVersion7();
@@ -128,6 +116,37 @@ public sealed partial class InputImageUploads(
 
         LogStored(logger, image.Id, tenantId, userId, image.Format, image.Width, image.Height, image.SizeBytes);
         return new UploadOutcome.Stored(image);
+    }
+
+    /// <summary>
+    /// An upload's checks without storing anything: the size, the format by the bytes, one full decode with the
+    /// configured limits (so a file that would fail a job, truncated or with too many pixels, fails here instead). Null
+    /// and the image's <paramref name="info"/> when it passes. A LoRA adapter's preview image goes through these too.
+    /// </summary>
+    public UploadOutcome.Refused? Check(ReadOnlySpan<byte> file, out InputImageInfo info)
+    {
+        info = default!;
+        var settings = options.Value;
+        if (file.Length > settings.MaxBytes)
+        {
+            return TooLarge();
+        }
+
+        if (ImageFormatSniffer.Detect(file) is null)
+        {
+            return new UploadOutcome.Refused(UploadRefusal.NotAnAcceptedFormat, "The file is not a PNG, JPEG or WebP image.");
+        }
+
+        try
+        {
+            var pixels = InputImageDecoder.Decode(file, settings.ToLimits());
+            info = InputImageDecoder.Probe(file) with { Width = pixels.Width, Height = pixels.Height };
+            return null;
+        }
+        catch (InputImageException ex)
+        {
+            return new UploadOutcome.Refused(UploadRefusal.Unusable, $"The image cannot be used: {ex.Message}.");
+        }
     }
 
     /// <summary>

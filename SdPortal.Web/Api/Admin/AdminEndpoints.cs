@@ -4,13 +4,16 @@ using SdPortal.Data.Audit;
 using SdPortal.Data.Credits;
 using SdPortal.Data.Entities;
 using SdPortal.Data.Tenancy;
+using SdPortal.Web.Adapters;
 using SdPortal.Web.Api.Access;
 using SdPortal.Web.Api.Tenants;
 
 namespace SdPortal.Web.Api.Admin;
 
+/// <summary>A tenant's new limits; the adapter limits, when left out, keep their current values.</summary>
 public sealed record UpdateLimitsRequest(
-    int MonthlyIncludedCredits, int MaxConcurrentJobs, int MaxImageSide, int MaxSteps, int MaxBatch, List<string>? AllowedModels);
+    int MonthlyIncludedCredits, int MaxConcurrentJobs, int MaxImageSide, int MaxSteps, int MaxBatch, List<string>? AllowedModels,
+    int? MaxAdapters = null, long? MaxAdapterBytes = null);
 
 public sealed record CreditsRequest(long Amount, string? Reason);
 
@@ -42,6 +45,8 @@ internal static class AdminEndpoints
             .Require(request.MaxImageSide is >= 64 and <= 4096, "maxImageSide", "Use 64 to 4096.")
             .Require(request.MaxSteps is >= 1 and <= 500, "maxSteps", "Use 1 to 500.")
             .Require(request.MaxBatch is >= 1 and <= 16, "maxBatch", "Use 1 to 16.")
+            .Require(request.MaxAdapters is null or (>= 0 and <= 100_000), "maxAdapters", "Use 0 to 100,000.")
+            .Require(request.MaxAdapterBytes is null or (>= 1 and <= AdapterOptions.CeilingBytes), "maxAdapterBytes", $"Use 1 to {AdapterOptions.CeilingBytes} bytes.")
             .Require(models.Count <= 100 && models.All(m => FieldErrors.IsSingleLine(m, 1, 128) && m == m.Trim()), "allowedModels", "Up to 100 model keys of 1 to 128 characters.");
         if (errors.Any)
         {
@@ -57,6 +62,8 @@ internal static class AdminEndpoints
 
         (limits.MonthlyIncludedCredits, limits.MaxConcurrentJobs, limits.MaxImageSide, limits.MaxSteps, limits.MaxBatch, limits.AllowedModels) =
             (request.MonthlyIncludedCredits, request.MaxConcurrentJobs, request.MaxImageSide, request.MaxSteps, request.MaxBatch, models);
+        limits.MaxAdapters = request.MaxAdapters ?? limits.MaxAdapters;
+        limits.MaxAdapterBytes = request.MaxAdapterBytes ?? limits.MaxAdapterBytes;
         db.AuditLog.Add(Audit(caller, "limits.updated", System.Text.Json.JsonSerializer.Serialize(request), time));
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(LimitsResponse.From(limits));

@@ -7,10 +7,11 @@ using SdPortal.Web.Api.Access;
 namespace SdPortal.Web.Api.Tenants;
 
 public sealed record LimitsResponse(
-    int MonthlyIncludedCredits, int MaxConcurrentJobs, int MaxImageSide, int MaxSteps, int MaxBatch, IReadOnlyList<string> AllowedModels)
+    int MonthlyIncludedCredits, int MaxConcurrentJobs, int MaxImageSide, int MaxSteps, int MaxBatch, IReadOnlyList<string> AllowedModels,
+    int MaxAdapters, long MaxAdapterBytes)
 {
     internal static LimitsResponse From(TenantLimits l) =>
-        new(l.MonthlyIncludedCredits, l.MaxConcurrentJobs, l.MaxImageSide, l.MaxSteps, l.MaxBatch, l.AllowedModels);
+        new(l.MonthlyIncludedCredits, l.MaxConcurrentJobs, l.MaxImageSide, l.MaxSteps, l.MaxBatch, l.AllowedModels, l.MaxAdapters, l.MaxAdapterBytes);
 }
 
 public sealed record TenantResponse(Guid Id, string Name, string Slug, string Plan, long Credits, LimitsResponse Limits);

@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using SdPortal.Data.Tenants;
+using SdPortal.Web.Adapters;
 
 namespace SdPortal.Web.Billing.Configuration;
 
@@ -35,6 +37,9 @@ public sealed class BillingOptions
 /// <summary>A subscription plan: its monthly credits and the limits it gives a tenant.</summary>
 public sealed class PlanOptions
 {
+    /// <summary>The adapters a paid plan gives when it does not say.</summary>
+    public const int PaidPlanMaxAdapters = 50;
+
     [Required(AllowEmptyStrings = false), RegularExpression("^[a-z0-9-]{1,64}$")]
     public string Key { get; set; } = string.Empty;
 
@@ -55,6 +60,20 @@ public sealed class PlanOptions
 
     [Range(1, 16)]
     public int MaxBatch { get; set; } = 4;
+
+    /// <summary>LoRA adapters a tenant on the plan may keep; unset: <see cref="EffectiveMaxAdapters"/>.</summary>
+    [Range(0, 100_000)]
+    public int? MaxAdapters { get; set; }
+
+    /// <summary>The largest LoRA adapter file in bytes (within <see cref="AdapterOptions.MaxBytes"/> of each node).</summary>
+    [Range(1d, AdapterOptions.CeilingBytes)]
+    public long MaxAdapterBytes { get; set; } = TenantLimits.DefaultMaxAdapterBytes;
+
+    /// <summary>
+    /// <see cref="MaxAdapters"/> when set; otherwise <see cref="TenantLimits.FreePlanMaxAdapters"/> on a plan that
+    /// cannot be bought (no Stripe price: the free plan) and <see cref="PaidPlanMaxAdapters"/> on one that can.
+    /// </summary>
+    public int EffectiveMaxAdapters => MaxAdapters ?? (string.IsNullOrEmpty(StripePriceId) ? TenantLimits.FreePlanMaxAdapters : PaidPlanMaxAdapters);
 
     /// <summary>The recurring Stripe price (<c>price_…</c>); empty for a plan that cannot be bought.</summary>
     public string? StripePriceId { get; set; }

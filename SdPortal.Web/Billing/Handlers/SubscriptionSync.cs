@@ -94,6 +94,8 @@ internal static class TenantPlanSync
         limits.MaxImageSide = plan?.MaxImageSide ?? defaults.MaxImageSide;
         limits.MaxSteps = plan?.MaxSteps ?? defaults.MaxSteps;
         limits.MaxBatch = plan?.MaxBatch ?? defaults.MaxBatch;
+        limits.MaxAdapters = plan?.EffectiveMaxAdapters ?? defaults.MaxAdapters;
+        limits.MaxAdapterBytes = plan?.MaxAdapterBytes ?? defaults.MaxAdapterBytes;
         await db.SaveChangesAsync(ct);
         return planKey;
     }
