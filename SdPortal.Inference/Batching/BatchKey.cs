@@ -1,3 +1,4 @@
+using SdPortal.Inference.Lora;
 using SdPortal.Inference.Tokenization;
 
 namespace SdPortal.Inference.Batching;
@@ -15,5 +16,16 @@ namespace SdPortal.Inference.Batching;
 /// <param name="SharedTimestep">Whether the graph's timestep input is broadcast over the batch.</param>
 /// <param name="ConditioningLength">Tokens of text conditioning (77 × the prompt's chunks): one tensor shape, so jobs of
 /// different chunk counts run in different calls, each at its own buckets.</param>
+/// <param name="Adapters">The patched weights of the job's adapter set (compared by reference; one instance per set and
+/// model while any job uses it), or <see cref="WeightOverrides.None"/>: jobs of different sets never share a call.</param>
 internal readonly record struct BatchKey(
-    object Model, int LatentHeight, int LatentWidth, bool SharedTimestep, int ConditioningLength = ClipTokenizer.MaxLength);
+    object Model,
+    int LatentHeight,
+    int LatentWidth,
+    bool SharedTimestep,
+    int ConditioningLength = ClipTokenizer.MaxLength,
+    WeightOverrides? Adapters = null)
+{
+    /// <summary>The key of the tensors a call uses: every adapter set shares them.</summary>
+    public BatchKey TensorShape => this with { Adapters = null };
+}

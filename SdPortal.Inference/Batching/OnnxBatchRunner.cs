@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using SdPortal.Inference.Lora;
 using SdPortal.Inference.Models;
 using SdPortal.Inference.Pipeline;
 
@@ -25,7 +26,7 @@ internal sealed class OnnxBatchRunner : IBatchRunner
         var tensors = TensorsFor(key, slots[0].Denoiser, bucket);
         tensors.Load(slots);
         LastConditioningRowsWritten = tensors.ConditioningRowsWritten;
-        tensors.Run(options);
+        tensors.Run(options, key.Adapters ?? WeightOverrides.None);
         tensors.Store(slots);
     }
 
@@ -52,6 +53,7 @@ internal sealed class OnnxBatchRunner : IBatchRunner
 
     private UNetBatchTensors TensorsFor(BatchKey key, Denoiser first, int bucket)
     {
+        key = key.TensorShape;
         if (!_tensors.TryGetValue((key, bucket), out var tensors))
         {
             var prompt = first.Prompt;

@@ -81,7 +81,7 @@ internal sealed partial class StepBatcher : IUNetEvaluator, IDisposable
     {
         var unet = denoiser.UNet;
         var key = new BatchKey(
-            unet, denoiser.LatentHeight, denoiser.LatentWidth, unet.TimestepForm.Shape != TimestepShape.PerSample, denoiser.Prompt.SequenceLength);
+            unet, denoiser.LatentHeight, denoiser.LatentWidth, unet.TimestepForm.Shape != TimestepShape.PerSample, denoiser.Prompt.SequenceLength, denoiser.Adapters);
         return new Lane(this, denoiser, key, Interlocked.Increment(ref _arrivals));
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using SdPortal.Inference.Lora;
 using SdPortal.Inference.Models;
 using SdPortal.Inference.Pipeline;
 
@@ -17,6 +18,7 @@ internal sealed class UNetBatchTensors : IDisposable
     private readonly UNetBindings _bindings;
     private readonly OrtIoBinding _binding;
     private readonly ConditioningRows _conditioning;
+    private WeightOverrides _bound = WeightOverrides.None;
 
     public UNetBatchTensors(UNetModel unet, int bucket, int latentHeight, int latentWidth, int sequenceLength, int hiddenSize)
     {
@@ -78,8 +80,20 @@ internal sealed class UNetBatchTensors : IDisposable
         }
     }
 
-    /// <summary>Runs the UNet over the bound tensors.</summary>
-    public void Run(RunOptions options) => _unet.Run(options, _binding);
+    /// <summary>
+    /// Runs the UNet over the bound tensors with <paramref name="overrides"/>' patched weights (the calls of one adapter
+    /// set share tensors with every other set: only the overridden weights are rebound when the set changes).
+    /// </summary>
+    public void Run(RunOptions options, WeightOverrides overrides)
+    {
+        if (!ReferenceEquals(overrides, _bound))
+        {
+            _unet.Rebind(_binding, _bindings, overrides);
+            _bound = overrides;
+        }
+
+        _unet.Run(options, _binding);
+    }
 
     /// <summary>Copies each slot's rows of the prediction into its job's <see cref="Denoiser.Prediction"/>.</summary>
     public void Store(IReadOnlyList<BatchSlot> slots)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 using SdPortal.Inference.Batching;
+using SdPortal.Inference.Lora;
 using SdPortal.Inference.Models;
 using SdPortal.Inference.Pipeline;
 
@@ -44,12 +45,12 @@ internal static class BatchingBenchmark
         var hidden = model.UNet.EncoderHiddenStates.Dimensions[2] > 0 ? model.UNet.EncoderHiddenStates.Dimensions[2] : 768;
         using var tensors = new UNetBatchTensors(model.UNet, samples, latentHeight, latentWidth, 77, hidden);
         using var options = new RunOptions();
-        tensors.Run(options); // warm-up: arena growth, kernel choice
+        tensors.Run(options, WeightOverrides.None); // warm-up: arena growth, kernel choice
         var times = new double[Math.Max(3, repetitions)];
         for (var i = 0; i < times.Length; i++)
         {
             var clock = Stopwatch.StartNew();
-            tensors.Run(options);
+            tensors.Run(options, WeightOverrides.None);
             times[i] = clock.Elapsed.TotalMilliseconds;
         }
 

@@ -9,6 +9,7 @@ namespace SdPortal.Inference.Models;
 internal sealed class OnnxModelFile : IDisposable
 {
     private const string ShrinkArenasEntry = "memory.enable_memory_arena_shrinkage";
+    private const string ExternalDataFolderEntry = "session.model_external_initializers_file_folder_path";
 
     private OnnxModelFile(string path, InferenceSession session, CpuArena cpuArena)
     {
@@ -38,6 +39,31 @@ internal sealed class OnnxModelFile : IDisposable
         try
         {
             return new OnnxModelFile(path, new InferenceSession(path, options), cpuArena);
+        }
+        catch (OnnxRuntimeException ex) when (MissingKernel.Describe(ex.Message) is { } missing)
+        {
+            throw new ModelLoadException(path, missing, ex);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new ModelLoadException(path, $"is not a loadable ONNX model ({ex.Message.Trim()})", ex);
+        }
+    }
+
+    /// <summary>
+    /// Opens a model rewritten in memory (<paramref name="model"/>: the serialized graph) whose external data lives in
+    /// <paramref name="externalDataFolder"/>; <paramref name="path"/> names the original in errors. ONNX Runtime only
+    /// reads external data below the model's folder (symbolic links resolved), so a rewritten copy elsewhere could not
+    /// reach the original's data files.
+    /// </summary>
+    /// <exception cref="ModelLoadException">ONNX Runtime rejects the model.</exception>
+    public static OnnxModelFile Open(string path, byte[] model, string externalDataFolder, Func<SessionOptions> createOptions, CpuArena cpuArena)
+    {
+        using var options = createOptions();
+        options.AddSessionConfigEntry(ExternalDataFolderEntry, externalDataFolder);
+        try
+        {
+            return new OnnxModelFile(path, new InferenceSession(model, options), cpuArena);
         }
         catch (OnnxRuntimeException ex) when (MissingKernel.Describe(ex.Message) is { } missing)
         {

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML.OnnxRuntime;
+using SdPortal.Inference.Lora;
 using SdPortal.Inference.Schedulers;
 using SdPortal.Inference.Tokenization;
 
@@ -13,6 +15,7 @@ namespace SdPortal.Inference.Models;
 public sealed partial class StableDiffusionModelFolder : IDisposable
 {
     private readonly Lazy<string> _hash;
+    private readonly IReadOnlyList<IDisposable> _scratch;
 
     private StableDiffusionModelFolder(
         ModelFolderLayout layout,
@@ -21,8 +24,12 @@ public sealed partial class StableDiffusionModelFolder : IDisposable
         TextEncoderModel textEncoder,
         UNetModel unet,
         VaeDecoderModel vaeDecoder,
-        VaeEncoderModel? vaeEncoder)
+        VaeEncoderModel? vaeEncoder,
+        AdapterPatchCache? adapters,
+        IReadOnlyList<IDisposable> scratch)
     {
+        Adapters = adapters;
+        _scratch = scratch;
         Layout = layout;
         Device = device;
         PipelineClass = configuration.PipelineClass;
@@ -83,6 +90,15 @@ public sealed partial class StableDiffusionModelFolder : IDisposable
     /// <summary>The VAE encoder, or null when the folder has none (text-to-image only).</summary>
     internal VaeEncoderModel? VaeEncoder { get; }
 
+    /// <summary>
+    /// The patched weights of adapter sets (ADR-021), or null when the folder was opened without adapter support (a
+    /// graph whose weights no adapter can reach, such as the fused form's packed attention).
+    /// </summary>
+    internal AdapterPatchCache? Adapters { get; }
+
+    /// <summary>Whether jobs may apply LoRA adapters to this model.</summary>
+    public bool SupportsAdapters => Adapters is not null;
+
     /// <summary>Whether the folder can start from an image: image-to-image and inpainting need a VAE encoder.</summary>
     public bool CanEncodeImages => VaeEncoder is not null;
 
@@ -92,7 +108,10 @@ public sealed partial class StableDiffusionModelFolder : IDisposable
     /// <summary>
     /// Validates and opens the folder at <paramref name="directory"/> on <paramref name="device"/>; a GPU's provider is
     /// set up from <paramref name="cuda"/> (the defaults when null); <paramref name="cpuArena"/> is the engine's choice
-    /// unless a benchmark compares another (ADR-016).
+    /// unless a benchmark compares another (ADR-016). A positive <paramref name="adapterBudgetBytes"/> opens the text
+    /// encoder and UNet patchable for LoRA adapters (ADR-021), keeping that many bytes of patched weights between jobs;
+    /// 0 opens them as stored, which keeps a batched image bit-identical to its image alone (a patchable session
+    /// cannot prepack its MatMul weights and rounds within one level of it).
     /// </summary>
     /// <exception cref="ModelLoadException">A file is missing, malformed or not the model expected.</exception>
     public static StableDiffusionModelFolder Open(
@@ -100,7 +119,8 @@ public sealed partial class StableDiffusionModelFolder : IDisposable
         InferenceDevice device = default,
         ILogger? logger = null,
         CudaProviderSettings? cuda = null,
-        CpuArena cpuArena = CpuArena.Shrinking)
+        CpuArena cpuArena = CpuArena.Shrinking,
+        long adapterBudgetBytes = 0)
     {
         logger ??= NullLogger.Instance;
         var layout = new ModelFolderLayout(directory);
@@ -115,10 +135,13 @@ public sealed partial class StableDiffusionModelFolder : IDisposable
         using (options)
         {
             var opened = new List<OnnxModelFile>(3);
+            var scratch = new List<IDisposable>(2);
             try
             {
-                var textEncoder = new TextEncoderModel(Track(opened, OnnxModelFile.Open(layout.TextEncoder, options, runArena)));
-                var unet = new UNetModel(Track(opened, OnnxModelFile.Open(layout.UNet, options, runArena)));
+                SessionOptions OptionsForRewrite() => ExecutionProviderSelector.Create(actualDevice, NullLogger.Instance, cuda, cpuArena).Options;
+                var (textEncoderFile, unetFile, adapters) = OpenPatchable(layout, options, OptionsForRewrite, runArena, adapterBudgetBytes, scratch, logger);
+                var textEncoder = new TextEncoderModel(Track(opened, textEncoderFile));
+                var unet = new UNetModel(Track(opened, unetFile));
                 var vae = new VaeDecoderModel(Track(opened, OnnxModelFile.Open(layout.VaeDecoder, options, runArena)));
                 var encoder = layout.HasVaeEncoder ? VaeEncoderModel.Open(layout.VaeEncoder, options, runArena) : null;
                 if (encoder is not null)
@@ -128,12 +151,13 @@ public sealed partial class StableDiffusionModelFolder : IDisposable
 
                 ModelCompatibility.Check(textEncoder, unet, vae, encoder);
                 LogOpened(logger, layout.Directory, actualDevice.ToString(), unet.TimestepForm.ElementType.ToString(), unet.TimestepForm.Shape.ToString());
-                return new StableDiffusionModelFolder(layout, actualDevice, configuration, textEncoder, unet, vae, encoder);
+                return new StableDiffusionModelFolder(layout, actualDevice, configuration, textEncoder, unet, vae, encoder, adapters, scratch);
             }
             catch
             {
                 // The role wrappers own nothing but their file, so releasing the files releases everything opened so far.
                 opened.ForEach(file => file.Dispose());
+                scratch.ForEach(s => s.Dispose());
                 throw;
             }
         }
@@ -150,7 +174,54 @@ public sealed partial class StableDiffusionModelFolder : IDisposable
         UNet.Dispose();
         VaeDecoder.Dispose();
         VaeEncoder?.Dispose();
+        Adapters?.Dispose();
+        foreach (var scratch in _scratch)
+        {
+            scratch.Dispose();
+        }
     }
+
+    /// <summary>A budget for patched adapter weights kept between jobs that suits one SD 1.5 model (ADR-021).</summary>
+    public const long DefaultAdapterBudgetBytes = 1L << 30;
+
+    /// <summary>
+    /// The text encoder and UNet sessions, opened patchable when both have weights an adapter can reach; otherwise
+    /// as stored, without adapter support (logged).
+    /// </summary>
+    private static (OnnxModelFile TextEncoder, OnnxModelFile UNet, AdapterPatchCache? Adapters) OpenPatchable(
+        ModelFolderLayout layout, SessionOptions options, Func<SessionOptions> optionsForRewrite, CpuArena runArena, long budgetBytes, List<IDisposable> scratch, ILogger logger)
+    {
+        if (budgetBytes <= 0 || !HasPatchableAttention(layout.UNet))
+        {
+            if (budgetBytes > 0)
+            {
+                LogNoAdapters(logger, layout.Directory);
+            }
+
+            return (OnnxModelFile.Open(layout.TextEncoder, options, runArena), OnnxModelFile.Open(layout.UNet, options, runArena), null);
+        }
+
+        var textEncoder = PatchableModel.Open(LoraComponent.TextEncoder, layout.TextEncoder, optionsForRewrite, runArena);
+        scratch.Add(textEncoder);
+        try
+        {
+            var unet = PatchableModel.Open(LoraComponent.UNet, layout.UNet, optionsForRewrite, runArena);
+            scratch.Add(unet);
+            return (textEncoder.File, unet.File, new AdapterPatchCache(textEncoder, unet, budgetBytes));
+        }
+        catch
+        {
+            textEncoder.File.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Whether the UNet's attention projections are reachable by module name (not packed, as in the fused form).</summary>
+    private static bool HasPatchableAttention(string unetPath) =>
+        ComponentWeights.Of(LoraComponent.UNet, ModelWeightIndex.ReadGraph(unetPath)).Weights.Any(w => w.ModulePath.EndsWith(".attn2.to_k", StringComparison.Ordinal));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Directory} opens without adapter support: its attention weights are not reachable by module name")]
+    private static partial void LogNoAdapters(ILogger logger, string directory);
 
     private static OnnxModelFile Track(List<OnnxModelFile> opened, OnnxModelFile file)
     {

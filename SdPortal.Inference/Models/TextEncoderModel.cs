@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using SdPortal.Inference.Lora;
 
 namespace SdPortal.Inference.Models;
 
@@ -39,9 +40,12 @@ internal sealed class TextEncoderModel : IDisposable
     /// <summary>
     /// Encodes <paramref name="sequenceCount"/> sequences of <paramref name="sequenceLength"/> ids in one run and returns
     /// their hidden states as float32 [n, length, d]. Graphs with a batch dimension fixed to 1 are run once per sequence.
+    /// <paramref name="overrides"/> replace the weights a job's adapters patch.
     /// </summary>
-    public float[] Encode(ReadOnlySpan<int> ids, int sequenceCount, int sequenceLength, RunOptions runOptions)
+    public float[] Encode(ReadOnlySpan<int> ids, int sequenceCount, int sequenceLength, RunOptions runOptions, WeightOverrides? overrides = null)
     {
+        overrides ??= WeightOverrides.None;
+        string[] inputNames = [.. _inputNames, .. overrides.Names];
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sequenceCount);
         var perRun = InputIds.IsFixed(0) ? InputIds.Dimensions[0] : sequenceCount;
         if (sequenceCount % perRun != 0)
@@ -54,7 +58,7 @@ internal sealed class TextEncoderModel : IDisposable
         for (var first = 0; first < sequenceCount; first += perRun)
         {
             input.WriteIds(ids.Slice(first * sequenceLength, perRun * sequenceLength), 0);
-            using var outputs = _file.Session.Run(_file.Prepare(runOptions), _inputNames, [input.Value], _outputNames);
+            using var outputs = _file.Session.Run(_file.Prepare(runOptions), inputNames, [input.Value, .. overrides.Values], _outputNames);
             var output = outputs[0];
             var hiddenSize = (int)output.GetTensorTypeAndShape().Shape[2];
             var chunk = perRun * sequenceLength * hiddenSize;

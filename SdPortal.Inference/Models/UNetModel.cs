@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using SdPortal.Inference.Lora;
 
 namespace SdPortal.Inference.Models;
 
@@ -62,9 +63,19 @@ internal sealed class UNetModel : IDisposable
     /// Runs one denoising call over the job's tensors; the prediction lands in <see cref="UNetBindings.NoisePrediction"/>.
     /// <paramref name="lastOfPass"/> gives the CPU arena back after the call (ADR-016); the steps before keep it, since
     /// growing it again at every step made a 512² step 2.2 times slower.
+    /// <paramref name="overrides"/> replace the stored weights an adapter set patches (none: the stored model).
     /// </summary>
-    public void Run(RunOptions runOptions, UNetBindings bindings, bool lastOfPass = true) =>
-        _file.Session.Run(lastOfPass ? _file.Prepare(runOptions) : runOptions, _inputNames, bindings.Inputs, _outputNames, bindings.Outputs);
+    public void Run(RunOptions runOptions, UNetBindings bindings, bool lastOfPass = true, WeightOverrides? overrides = null)
+    {
+        var options = lastOfPass ? _file.Prepare(runOptions) : runOptions;
+        if (overrides is null || overrides.IsEmpty)
+        {
+            _file.Session.Run(options, _inputNames, bindings.Inputs, _outputNames, bindings.Outputs);
+            return;
+        }
+
+        _file.Session.Run(options, [.. _inputNames, .. overrides.Names], [.. bindings.Inputs, .. overrides.Values], _outputNames, bindings.Outputs);
+    }
 
     /// <summary>
     /// Binds <paramref name="bindings"/> to a new <see cref="OrtIoBinding"/> once, so that repeated runs
@@ -74,11 +85,27 @@ internal sealed class UNetModel : IDisposable
     public OrtIoBinding Bind(UNetBindings bindings)
     {
         var binding = _file.Session.CreateIoBinding();
+        BindInputs(binding, bindings);
+        binding.BindOutput(NoisePrediction.Name, bindings.NoisePrediction.Value);
+        return binding;
+    }
+
+    /// <summary>
+    /// Binds the job inputs of <paramref name="bindings"/> and <paramref name="overrides"/> to <paramref name="binding"/>
+    /// after clearing what it held, so a call under another adapter set (or none) never sees the previous set's weights.
+    /// </summary>
+    public void Rebind(OrtIoBinding binding, UNetBindings bindings, WeightOverrides overrides)
+    {
+        binding.ClearBoundInputs();
+        BindInputs(binding, bindings);
+        overrides.BindTo(binding);
+    }
+
+    private void BindInputs(OrtIoBinding binding, UNetBindings bindings)
+    {
         binding.BindInput(Sample.Name, bindings.Sample.Value);
         binding.BindInput(Timestep.Name, bindings.Timestep.Value);
         binding.BindInput(EncoderHiddenStates.Name, bindings.EncoderHiddenStates.Value);
-        binding.BindOutput(NoisePrediction.Name, bindings.NoisePrediction.Value);
-        return binding;
     }
 
     /// <summary>Runs one denoising call over tensors bound with <see cref="Bind"/>.</summary>

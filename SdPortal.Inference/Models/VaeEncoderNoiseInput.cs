@@ -64,7 +64,7 @@ internal static class VaeEncoderNoiseInput
             Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = elementType, Shape = shape } },
         });
         Directory.CreateDirectory(scratchDirectory);
-        LinkExternalData(model, Path.GetDirectoryName(Path.GetFullPath(modelPath))!, scratchDirectory);
+        ExternalDataLinks.Create(model, Path.GetDirectoryName(Path.GetFullPath(modelPath))!, scratchDirectory);
         var rewritten = Path.Combine(scratchDirectory, "model.onnx");
         using (var file = File.Create(rewritten))
         {
@@ -72,31 +72,6 @@ internal static class VaeEncoderNoiseInput
         }
 
         return new Rewritten(rewritten, output, mean, scale);
-    }
-
-    /// <summary>
-    /// External data is found relative to the model file: the rewritten copy gets a symbolic link to each file the
-    /// original names, so no weight is copied.
-    /// </summary>
-    private static void LinkExternalData(ModelProto model, string sourceDirectory, string scratchDirectory)
-    {
-        var locations = model.Graph.Initializer
-            .Where(t => t.DataLocation == TensorProto.Types.DataLocation.External)
-            .SelectMany(t => t.ExternalData.Where(e => e.Key == "location").Select(e => e.Value))
-            .Distinct(StringComparer.Ordinal);
-        foreach (var location in locations)
-        {
-            var target = Path.GetFullPath(Path.Combine(sourceDirectory, location));
-            var link = Path.GetFullPath(Path.Combine(scratchDirectory, location));
-            if (!target.StartsWith(sourceDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal)
-                || !link.StartsWith(scratchDirectory, StringComparison.Ordinal))
-            {
-                throw new ModelLoadException(target, "is external data outside the model's folder");
-            }
-
-            Directory.CreateDirectory(Path.GetDirectoryName(link)!);
-            File.CreateSymbolicLink(link, target);
-        }
     }
 
     /// <summary>The rewritten model and how its noise input is fed.</summary>

@@ -1,3 +1,4 @@
+using SdPortal.Inference.Lora;
 using SdPortal.Inference.Models;
 using SdPortal.Inference.Schedulers;
 
@@ -25,9 +26,10 @@ internal sealed class Denoiser : IDisposable
     private UNetBindings? _bindings;
     private ConditioningRows? _conditioning;
 
-    public Denoiser(UNetModel unet, IDiffusionScheduler scheduler, PromptEmbeddings prompt, GenerationSpec request)
+    public Denoiser(UNetModel unet, IDiffusionScheduler scheduler, PromptEmbeddings prompt, GenerationSpec request, WeightOverrides? adapters = null)
     {
         _unet = unet;
+        Adapters = adapters ?? WeightOverrides.None;
         _scheduler = scheduler;
         _prompt = prompt;
         Guided = prompt.Guided;
@@ -46,6 +48,9 @@ internal sealed class Denoiser : IDisposable
     }
 
     public int BatchSize { get; }
+
+    /// <summary>The UNet weights the job's adapters patch (<see cref="WeightOverrides.None"/> without adapters).</summary>
+    public WeightOverrides Adapters { get; }
 
     public int LatentHeight { get; }
 
@@ -208,8 +213,8 @@ internal sealed class Denoiser : IDisposable
         bindings.Timestep.Fill(_scheduler.Timesteps[index]);
         _conditioning!.Write(bindings.EncoderHiddenStates, 0, this, index);
         CancellableRun.Invoke(
-            (Model: _unet, Tensors: bindings, Last: index == TotalSteps - 1),
-            static (state, options) => state.Model.Run(options, state.Tensors, state.Last),
+            (Model: _unet, Tensors: bindings, Last: index == TotalSteps - 1, Adapters),
+            static (state, options) => state.Model.Run(options, state.Tensors, state.Last, state.Adapters),
             cancellationToken);
         bindings.NoisePrediction.Read(_prediction);
     }

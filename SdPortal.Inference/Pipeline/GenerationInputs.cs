@@ -1,3 +1,5 @@
+using SdPortal.Inference.Lora;
+
 namespace SdPortal.Inference.Pipeline;
 
 /// <summary>
@@ -6,4 +8,8 @@ namespace SdPortal.Inference.Pipeline;
 /// </summary>
 /// <param name="InitImage">The image to start from.</param>
 /// <param name="Mask">The inpainting mask (white = repaint), or null.</param>
-public sealed record GenerationInputs(byte[]? InitImage, byte[]? Mask = null);
+public sealed record GenerationInputs(byte[]? InitImage, byte[]? Mask = null)
+{
+    /// <summary>The read adapter files the spec's <see cref="GenerationSpec.Adapters"/> name, by name (case-insensitive).</summary>
+    public IReadOnlyDictionary<string, LoraWeights> Adapters { get; init; } = new Dictionary<string, LoraWeights>(StringComparer.OrdinalIgnoreCase);
+}

@@ -41,6 +41,15 @@ public sealed record GenerationSpec
     /// <summary>The largest "only masked" padding, in pixels.</summary>
     public const int MaxOnlyMaskedPadding = 256;
 
+    /// <summary>Adapters one job may apply, from <see cref="Loras"/> and the prompt's tags together.</summary>
+    public const int MaxLoras = 5;
+
+    /// <summary>The largest adapter strength either way (A1111's slider reaches 2).</summary>
+    public const double MaxLoraWeight = 2;
+
+    /// <summary>What an adapter's name may be: 1–64 letters, digits, '_', '.', '-', starting with a letter or digit.</summary>
+    public const string LoraNamePattern = "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$";
+
     /// <summary>The model's catalogue key, e.g. "sd15"; null takes the portal's default (the CLI names a folder instead).</summary>
     public string? Model { get; init; }
 
@@ -98,6 +107,18 @@ public sealed record GenerationSpec
 
     /// <summary>Pixels around the mask's bounding box that "only masked" includes, 0…256 (A1111's default 32).</summary>
     public int OnlyMaskedPadding { get; init; } = 32;
+
+    /// <summary>
+    /// Adapters to apply by name, each with its strength; <c>&lt;lora:name:weight&gt;</c> tags in an A1111-syntax
+    /// prompt add to them (<see cref="Adapters"/> is the union).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<LoraUse>? Loras { get; init; }
+
+    /// <summary>Every adapter the job applies: <see cref="Loras"/>, then the prompt's tags (A1111 syntax only).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<LoraUse> Adapters =>
+        PromptSyntax == PromptSyntax.A1111 ? [.. Loras ?? [], .. LoraPromptTags.Read(Prompt).Uses] : Loras ?? [];
 
     /// <summary>The bytes of the referenced input images, for the engine; never serialized (the ids are).</summary>
     [JsonIgnore]
@@ -190,6 +211,7 @@ public sealed record GenerationSpec
         }
 
         CheckImageInputs(errors);
+        CheckLoras(errors);
 
         var sizeValid = CheckSize(errors, "width", Width, sizeMultiple) & CheckSize(errors, "height", Height, sizeMultiple);
         if (BatchSize is < 1 or > MaxBatchSize)
@@ -204,6 +226,41 @@ public sealed record GenerationSpec
         }
 
         return errors;
+    }
+
+    private void CheckLoras(List<GenerationFieldError> errors)
+    {
+        if (PromptSyntax == PromptSyntax.A1111 && LoraPromptTags.Read(Prompt).InvalidTag is { } invalid)
+        {
+            errors.Add(new("prompt", $"the adapter tag {Quote(invalid)} has no valid weight; write <lora:name:0.8>"));
+        }
+
+        var adapters = Adapters;
+        if (adapters.Count > MaxLoras)
+        {
+            errors.Add(new("loras", $"at most {MaxLoras} adapters per job, not {adapters.Count} (with the prompt's <lora:…> tags)"));
+            return;
+        }
+
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < adapters.Count; i++)
+        {
+            var (name, weight) = (adapters[i].Name, adapters[i].Weight);
+            var field = i < (Loras?.Count ?? 0) ? $"loras[{i}]" : "prompt";
+            if (name is null || !System.Text.RegularExpressions.Regex.IsMatch(name, LoraNamePattern))
+            {
+                errors.Add(new($"{field}.name", $"{Quote(name)} is not an adapter name (1–64 letters, digits, '_', '.', '-')"));
+            }
+            else if (!seen.Add(name))
+            {
+                errors.Add(new($"{field}.name", $"{Quote(name)} is applied twice; give it once with the summed weight"));
+            }
+
+            if (!double.IsFinite(weight) || Math.Abs(weight) > MaxLoraWeight)
+            {
+                errors.Add(new($"{field}.weight", $"must be within −{MaxLoraWeight}…{MaxLoraWeight}, not {weight}"));
+            }
+        }
     }
 
     /// <summary>

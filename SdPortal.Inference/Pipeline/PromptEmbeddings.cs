@@ -1,3 +1,4 @@
+using SdPortal.Inference.Lora;
 using SdPortal.Inference.Models;
 using SdPortal.Inference.Tokenization;
 using SdPortal.Inference.Tokenization.Prompts;
@@ -53,12 +54,23 @@ internal sealed class PromptEmbeddings
     /// <summary>The distinct encoded sequences, each float32 [SequenceLength, HiddenSize].</summary>
     public IReadOnlyList<float[]> Sequences => _sequences;
 
-    /// <summary>Tokenizes and encodes the request's prompts.</summary>
+    /// <summary>
+    /// Tokenizes and encodes the request's prompts (under A1111 syntax the text the tokenizer sees has its
+    /// <c>&lt;lora:…&gt;</c> tags removed, <see cref="LoraPromptTags"/>), through the text encoder as <paramref name="adapters"/> patch it.
+    /// </summary>
     public static PromptEmbeddings Encode(
-        StableDiffusionModelFolder model, GenerationSpec request, bool guided, CancellationToken cancellationToken) =>
-        request.PromptSyntax == PromptSyntax.Plain
-            ? EncodePlain(model, request, guided, cancellationToken)
-            : EncodeA1111(model, request, guided, cancellationToken);
+        StableDiffusionModelFolder model, GenerationSpec request, bool guided, CancellationToken cancellationToken, WeightOverrides? adapters = null)
+    {
+        if (request.PromptSyntax == PromptSyntax.A1111)
+        {
+            request = request with { Prompt = LoraPromptTags.Strip(request.Prompt), NegativePrompt = LoraPromptTags.Strip(request.NegativePrompt) };
+        }
+
+        var encoder = new Encoder(model, adapters ?? WeightOverrides.None);
+        return request.PromptSyntax == PromptSyntax.Plain
+            ? EncodePlain(model, encoder, request, guided, cancellationToken)
+            : EncodeA1111(model, encoder, request, guided, cancellationToken);
+    }
 
     /// <summary>
     /// The sequence conditioning model call <paramref name="call"/> (0-based, counted over the calls the job runs) of
@@ -72,14 +84,14 @@ internal sealed class PromptEmbeddings
     }
 
     private static PromptEmbeddings EncodePlain(
-        StableDiffusionModelFolder model, GenerationSpec request, bool guided, CancellationToken cancellationToken)
+        StableDiffusionModelFolder model, Encoder encoder, GenerationSpec request, bool guided, CancellationToken cancellationToken)
     {
         var tokenizer = model.Tokenizer;
         var prompt = tokenizer.Encode(request.Prompt);
         var negative = guided ? tokenizer.Encode(request.NegativePrompt) : null;
         int[] ids = negative is null ? prompt.Ids : [.. negative.Ids, .. prompt.Ids];
         var count = ids.Length / ClipTokenizer.MaxLength;
-        var (hidden, hiddenSize) = RunEncoder(model, ids, count, cancellationToken);
+        var (hidden, hiddenSize) = RunEncoder(encoder, ids, count, cancellationToken);
         var sequences = Split(hidden, count);
 
         var warnings = new List<string>();
@@ -102,7 +114,7 @@ internal sealed class PromptEmbeddings
     }
 
     private static PromptEmbeddings EncodeA1111(
-        StableDiffusionModelFolder model, GenerationSpec request, bool guided, CancellationToken cancellationToken)
+        StableDiffusionModelFolder model, Encoder encoder, GenerationSpec request, bool guided, CancellationToken cancellationToken)
     {
         // The schedule spans the steps that run (image-to-image: the tail of the schedule). A1111 spans the full step
         // count there while counting only the steps that run, so its edits land later than the fraction says.
@@ -118,7 +130,7 @@ internal sealed class PromptEmbeddings
         var padded = chunked.SelectMany(c => c.Concat(Enumerable.Repeat(empty, chunks - c.Count))).ToList();
 
         var ids = padded.SelectMany(chunk => chunk.Ids).ToArray();
-        var (hidden, hiddenSize) = RunEncoder(model, ids, padded.Count, cancellationToken);
+        var (hidden, hiddenSize) = RunEncoder(encoder, ids, padded.Count, cancellationToken);
         var chunkValues = ClipTokenizer.MaxLength * hiddenSize;
         for (var i = 0; i < padded.Count; i++)
         {
@@ -151,12 +163,12 @@ internal sealed class PromptEmbeddings
     }
 
     private static (float[] Hidden, int HiddenSize) RunEncoder(
-        StableDiffusionModelFolder model, int[] ids, int count, CancellationToken cancellationToken)
+        Encoder encoder, int[] ids, int count, CancellationToken cancellationToken)
     {
         float[] hidden = [];
         CancellableRun.Invoke(
-            (model.TextEncoder, ids, count),
-            (state, options) => hidden = state.TextEncoder.Encode(state.ids, state.count, ClipTokenizer.MaxLength, options),
+            (encoder, ids, count),
+            (state, options) => hidden = state.encoder.Model.TextEncoder.Encode(state.ids, state.count, ClipTokenizer.MaxLength, options, state.encoder.Adapters),
             cancellationToken);
         return (hidden, hidden.Length / (count * ClipTokenizer.MaxLength));
     }
@@ -176,4 +188,7 @@ internal sealed class PromptEmbeddings
 
     /// <summary>One prompt's schedule and, for each entry, the index of its sequence.</summary>
     private sealed record Branch(IReadOnlyList<ScheduledPrompt> Schedule, int[] Sequences);
+
+    /// <summary>The text encoder a job's prompts run through: the model's, with the job's adapter patches.</summary>
+    private sealed record Encoder(StableDiffusionModelFolder Model, WeightOverrides Adapters);
 }

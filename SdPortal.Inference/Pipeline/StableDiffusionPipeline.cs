@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using SdPortal.Inference.Lora;
 using SdPortal.Inference.Models;
 using SdPortal.Inference.Schedulers;
 
@@ -63,6 +64,8 @@ public sealed partial class StableDiffusionPipeline
                 [new("initImageId", "this model cannot start from an image: its folder has no vae_encoder")]);
         }
 
+        var adapters = Adapters(request);
+
         // Decoded before any model runs, so a bad file is a field error and not a failed job.
         var source = request.Mode == GenerationMode.TextToImage ? null : SourceImages.Prepare(request, _options.InputLimits);
         var started = _time.GetTimestamp();
@@ -74,7 +77,7 @@ public sealed partial class StableDiffusionPipeline
         var noises = passes.Select(p => new BatchNoise(BatchNoise.SeedOf(seed, p.First), p.Count)).ToList();
         var schedulers = noises.Select(noise => request.CreateScheduler(_model.SchedulerConfig, noise)).ToList();
         return await Task.Run(
-            () => GenerateCoreAsync(request with { Seed = seed }, seed, source, passes, noises, schedulers, progress, started, cancellationToken),
+            () => GenerateCoreAsync(request with { Seed = seed }, seed, source, adapters, passes, noises, schedulers, progress, started, cancellationToken),
             cancellationToken);
     }
 
@@ -82,6 +85,7 @@ public sealed partial class StableDiffusionPipeline
         GenerationSpec request,
         ulong seed,
         SourceImages? source,
+        AdapterSet adapters,
         List<(int First, int Count)> passes,
         List<BatchNoise> noises,
         List<IDiffusionScheduler> schedulers,
@@ -90,7 +94,8 @@ public sealed partial class StableDiffusionPipeline
         CancellationToken cancellationToken)
     {
         var guided = ClassifierFreeGuidance.IsGuided(request.GuidanceScale);
-        var prompt = PromptEmbeddings.Encode(_model, request, guided, cancellationToken);
+        using var patches = adapters.IsEmpty ? AdapterLease.None : _model.Adapters!.Acquire(adapters);
+        var prompt = PromptEmbeddings.Encode(_model, request, guided, cancellationToken, patches.TextEncoder);
         var encoded = _time.GetTimestamp();
         var images = new List<GeneratedImage>(request.BatchSize);
         using var encoder = source is not null || _model.HasInpaintingUNet ? new ImageEncoder(_model, request.Width, request.Height) : null;
@@ -103,7 +108,7 @@ public sealed partial class StableDiffusionPipeline
         {
             var (first, count) = passes[p];
             var passStarted = _time.GetTimestamp();
-            using var denoiser = new Denoiser(_model.UNet, schedulers[p], prompt, request with { BatchSize = count });
+            using var denoiser = new Denoiser(_model.UNet, schedulers[p], prompt, request with { BatchSize = count }, patches.UNet);
             Start(denoiser, request, source, encoder, beginIndex, noises[p], PassLatents(request, first, count), cancellationToken);
             await DenoiseAsync(denoiser, p * steps, totalSteps, progress, encoded, cancellationToken);
             var denoised = _time.GetTimestamp();
@@ -212,6 +217,44 @@ public sealed partial class StableDiffusionPipeline
         var steps = denoiser.CallsRun;
         var step = (int)(((long)(overall + 1) * steps + totalSteps - 1) / totalSteps);
         progress.Report(new GenerationProgress(step, steps, elapsed, itPerSecond, png));
+    }
+
+    /// <summary>
+    /// The job's adapters with their files (<see cref="GenerationInputs.Adapters"/>): each named adapter must be
+    /// supplied, and the model must take adapters; otherwise a field error before any model runs.
+    /// </summary>
+    private AdapterSet Adapters(GenerationSpec request)
+    {
+        var named = request.Adapters;
+        if (named.Count == 0)
+        {
+            return new AdapterSet([]);
+        }
+
+        var errors = new List<GenerationFieldError>();
+        var uses = new List<AdapterUse>(named.Count);
+        for (var i = 0; i < named.Count; i++)
+        {
+            var field = i < (request.Loras?.Count ?? 0) ? $"loras[{i}].name" : "prompt";
+            if (!_model.SupportsAdapters)
+            {
+                errors.Add(new(field, "this model takes no adapters (its attention weights are packed or the adapter budget is 0)"));
+            }
+            else if (request.Inputs?.Adapters.GetValueOrDefault(named[i].Name) is not { } weights)
+            {
+                errors.Add(new(field, $"{GenerationSpec.Quote(named[i].Name)} names no adapter that was supplied"));
+            }
+            else if (_model.Adapters!.Index.Match(weights) is { Fits: false } match)
+            {
+                errors.Add(new(field, $"{GenerationSpec.Quote(named[i].Name)} does not fit this model: {match.UnmatchedKeys.Count + match.Mismatched.Count} of its {weights.ModuleCount} modules match no weight of it"));
+            }
+            else
+            {
+                uses.Add(new AdapterUse(named[i].Name, weights, (float)named[i].Weight));
+            }
+        }
+
+        return errors.Count > 0 ? throw new GenerationValidationException(errors) : new AdapterSet(uses);
     }
 
     /// <summary>Decodes one pass's images, whose first is image <paramref name="first"/> of the whole request.</summary>

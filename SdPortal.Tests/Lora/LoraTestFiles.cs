@@ -35,7 +35,7 @@ internal static class LoraTestFiles
         portal.Services.GetRequiredService<ModelCatalog>().Prepare(ModelCatalogOptions.TinySyntheticKey).Directory;
 
     /// <summary>A kohya adapter of <paramref name="rank"/> for the tiny model.</summary>
-    public static byte[] Valid(PortalWebFactory portal, int rank = 4, ulong seed = 7) => SyntheticLoraStub.ForModel(TinyFolder(portal), rank, seed);
+    public static byte[] Valid(PortalWebFactory portal, int rank = 4, ulong seed = 7) => SdPortal.Inference.Lora.Synthetic.SyntheticLora.ForModel(TinyFolder(portal), rank, seed);
 
     /// <summary>A well-formed kohya adapter of <paramref name="modules"/> modules that name no layer of any model.</summary>
     public static byte[] Unmatched(int modules) => SafetensorsWriter.Write(

@@ -90,16 +90,19 @@ public sealed class FusedFormStructureTests(TinySyntheticFolders folders)
     [Fact]
     public void PackedWeights_AreThePlainFormsWeightsRearranged()
     {
-        var plain = Initializers(Load(folders.Fp32, "unet"));
+        var plainGraph = Load(folders.Fp32, "unet");
+        var plain = Initializers(plainGraph);
+        var byModule = plainGraph.Node.Where(n => n.OpType == "MatMul" && plain.ContainsKey(n.Input[1]))
+            .ToDictionary(n => TorchScope.ModulePath(n.Name)!, n => plain[n.Input[1]]); // MatMul weights are anonymous, as torch exports them
         var fused = Initializers(Load(Fused, "unet"));
         const string Attn = "down_blocks.0.attentions.0.transformer_blocks.0.attn1";
         const int Dim = 32;
         const int Heads = 2;
 
         var qkv = fused[$"{Attn}.to_qkv.weight"];
-        var q = plain[$"{Attn}.to_q.weight"];
-        var k = plain[$"{Attn}.to_k.weight"];
-        var v = plain[$"{Attn}.to_v.weight"];
+        var q = byModule[$"{Attn}.to_q"];
+        var k = byModule[$"{Attn}.to_k"];
+        var v = byModule[$"{Attn}.to_v"];
         Assert.Equal(WeightLayouts.InterleaveHeads([q, k, v], Dim, Heads), qkv);
         Assert.Equal(q[..16], qkv[..16]); // row 0: head 0 of Q, K, V, then head 1
         Assert.Equal(k[..16], qkv[16..32]);

@@ -37,7 +37,7 @@ public static class InitializerData
             return;
         }
 
-        var random = spec.Init.IsRandom ? new SeededGaussianNoise(TensorSeed(seed, spec.Name)) : null;
+        var random = spec.Init.IsRandom ? new SeededGaussianNoise(TensorSeed(seed, spec.SeedName)) : null;
         var values = new float[ChunkElements];
         var halves = spec.ElementType == TensorProto.Types.DataType.Float16 ? new Half[ChunkElements] : null;
         for (var remaining = spec.ElementCount; remaining > 0;)

@@ -19,9 +19,11 @@ public sealed class InitializerSpec
         bool isParameter,
         WeightInit init,
         byte[]? literal,
-        InitializerDerivation? derivation = null)
+        InitializerDerivation? derivation = null,
+        string? seedName = null)
     {
         Name = name;
+        SeedName = seedName ?? name;
         _shape = shape;
         ElementType = elementType;
         IsParameter = isParameter;
@@ -33,6 +35,12 @@ public sealed class InitializerSpec
 
     /// <summary>The tensor's name in the graph.</summary>
     public string Name { get; }
+
+    /// <summary>
+    /// The name its random values are seeded by: the PyTorch parameter name (<c>…to_q.weight</c>) even where the graph
+    /// stores the tensor anonymously (<c>onnx::MatMul_12</c>), so renaming a tensor never changes a model's weights.
+    /// </summary>
+    public string SeedName { get; }
 
     /// <summary>The tensor's dimensions.</summary>
     public IReadOnlyList<long> Shape => _shape;

@@ -1,16 +1,27 @@
+using System.Globalization;
+
 namespace SdPortal.Inference.Synthetic.Graph;
 
 /// <content>Learned layers. Parameter names follow the PyTorch module paths (<c>{name}.weight</c>, <c>{name}.bias</c>).</content>
 public sealed partial class OnnxGraphBuilder
 {
     /// <summary>
-    /// <c>x·W + b</c> over the last axis. The weight is stored as [in, out] (already transposed for MatMul, as
-    /// PyTorch's exporter writes it); the parameter count equals nn.Linear's.
+    /// <c>x·W + b</c> over the last axis, named as PyTorch's exporter names it: the weight is an anonymous initializer
+    /// (<c>onnx::MatMul_12</c>) stored as [in, out] (already transposed for MatMul), found only through its node's name
+    /// (<c>/down_blocks.0/attentions.0/proj_in/MatMul</c>); the bias keeps its parameter name. The parameter count
+    /// equals nn.Linear's.
     /// </summary>
     public string Linear(string x, int inFeatures, int outFeatures, string name, bool bias = true)
     {
-        var weight = AddParameter($"{name}.weight", WeightInit.FanIn(inFeatures), inFeatures, outFeatures);
-        var y = Op("MatMul", x, weight);
+        var weight = Declare(new InitializerSpec(
+            string.Create(CultureInfo.InvariantCulture, $"onnx::MatMul_{NextId()}"),
+            [inFeatures, outFeatures],
+            FloatType,
+            isParameter: true,
+            WeightInit.FanIn(inFeatures),
+            literal: null,
+            seedName: $"{name}.weight"));
+        var y = AddScopedNode(name, "MatMul", [x, weight]);
         return bias ? Op("Add", y, AddParameter($"{name}.bias", WeightInit.FanIn(inFeatures), outFeatures)) : y;
     }
 
@@ -25,7 +36,8 @@ public sealed partial class OnnxGraphBuilder
         var weight = AddParameter($"{name}.weight", WeightInit.FanIn(fanIn), outChannels, inChannels, kernel, kernel);
         var bias = AddParameter($"{name}.bias", WeightInit.FanIn(fanIn), outChannels);
         var pad = kernel / 2;
-        return AddNode(
+        return AddScopedNode(
+            name,
             "Conv",
             [x, weight, bias],
             OnnxAttributes.OfInts("kernel_shape", kernel, kernel),

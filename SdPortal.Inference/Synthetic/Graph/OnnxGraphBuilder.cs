@@ -75,6 +75,17 @@ public sealed partial class OnnxGraphBuilder
         return outputs;
     }
 
+    /// <summary>
+    /// Adds a node named as PyTorch's exporter names the node of module <paramref name="modulePath"/>
+    /// (<see cref="TorchScope.NodeName"/>), with one output.
+    /// </summary>
+    public string AddScopedNode(string modulePath, string opType, IEnumerable<string> inputs, params AttributeProto[] attributes)
+    {
+        var output = AddNode(opType, inputs, attributes);
+        Graph.Node[^1].Name = TorchScope.NodeName(modulePath, opType);
+        return output;
+    }
+
     /// <summary>Adds an attribute-free node with one output: <c>Op("Add", a, b)</c>.</summary>
     public string Op(string opType, params string[] inputs) => AddNode(opType, inputs);
 

@@ -10,11 +10,11 @@ namespace SdPortal.Tests.Pipeline.Support;
 /// </summary>
 public abstract class SyntheticModelFixture : IDisposable
 {
-    protected SyntheticModelFixture(SyntheticWriteOptions options)
+    protected SyntheticModelFixture(SyntheticWriteOptions options, long adapterBudgetBytes = 0)
     {
         Directory = Path.Combine(Path.GetTempPath(), "sdportal-tests", $"{GetType().Name}-{Guid.NewGuid():N}");
         SyntheticModelFolder.Write(SyntheticModelConfig.Tiny, Directory, options);
-        Model = StableDiffusionModelFolder.Open(Directory, InferenceDevice.Cpu);
+        Model = StableDiffusionModelFolder.Open(Directory, InferenceDevice.Cpu, adapterBudgetBytes: adapterBudgetBytes);
         Pipeline = new StableDiffusionPipeline(Model, new StableDiffusionPipelineOptions { PreviewInterval = 1 });
     }
 
@@ -78,3 +78,11 @@ public sealed class TinyFp16ImageModelFixture()
         Timestep = TimestepKind.FloatScalar,
         IncludeVaeEncoder = true,
     });
+
+/// <summary>The tiny model opened patchable for LoRA adapters (ADR-021).</summary>
+public sealed class TinyAdapterModelFixture()
+    : SyntheticModelFixture(TinyModelFixture.WriteOptions, StableDiffusionModelFolder.DefaultAdapterBudgetBytes);
+
+/// <summary>The tiny model with every weight in external data files, as diffusers/optimum export a real UNet, opened patchable.</summary>
+public sealed class TinyExternalDataAdapterModelFixture()
+    : SyntheticModelFixture(TinyModelFixture.WriteOptions with { ExternalDataThresholdBytes = 0 }, StableDiffusionModelFolder.DefaultAdapterBudgetBytes);
