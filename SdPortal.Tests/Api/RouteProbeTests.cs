@@ -104,12 +104,15 @@ public sealed class RouteProbeTests(ITestOutputHelper output)
         var invitation = await owner.PostAsJsonAsync(U("/api/v1/tenant/invitations"), new { email = "pending@alpha-probe.test", role = "Member" }, PortalWebFactory.Json);
         var invitationId = (await invitation.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(PortalWebFactory.Json)).GetProperty("id").GetGuid();
         var (memberId, member) = await portal.AddMemberAsync(owner, "member@alpha-probe.test");
-        return new TenantA(portal, tenant, owner, member, memberId, job, image, keyId, invitationId, revoked, [marker, tenant.Email, "probe-key-of-a", "pending@alpha-probe.test"]);
+        // The owner's private adapter: another tenant and a plain member of A alike must not reach it.
+        var lora = (await Lora.LoraTestFiles.UploadedAsync(owner, Lora.LoraTestFiles.Valid(portal), "probe-lora-of-a")).GetProperty("id").GetGuid();
+        return new TenantA(portal, tenant, owner, member, memberId, job, image, keyId, invitationId, lora, revoked,
+            [marker, tenant.Email, "probe-key-of-a", "pending@alpha-probe.test", "probe-lora-of-a"]);
     }
 
     private sealed record TenantA(
         PortalWebFactory Portal, RegisteredTenant Tenant, HttpClient Owner, HttpClient Member, Guid MemberId, Guid Job, Guid Image,
-        Guid Key, Guid Invitation, string RevokedKey, string[] Markers);
+        Guid Key, Guid Invitation, Guid Lora, string RevokedKey, string[] Markers);
 
     /// <summary>What A holds: its balance, jobs, images, keys, members, status; any change by a probe shows here.</summary>
     private static async Task<string> SnapshotAsync(TenantA a)
@@ -119,7 +122,8 @@ public sealed class RouteProbeTests(ITestOutputHelper output)
         var keys = await PortalWebFactory.GetJsonAsync(a.Owner, "/api/v1/api-keys");
         var job = await PortalWebFactory.GetJsonAsync(a.Owner, $"/api/v1/generations/{a.Job}");
         var image = await a.Owner.GetAsync(U($"/api/v1/images/{a.Image}"));
-        return $"credits {profile.GetProperty("credits")}, limits {profile.GetProperty("limits")}, members {members}, keys {keys.GetArrayLength()} " +
+        var lora = await PortalWebFactory.GetJsonAsync(a.Owner, $"/api/v1/loras/{a.Lora}");
+        return $"lora {lora.GetProperty("name")} shared {lora.GetProperty("shared")}, credits {profile.GetProperty("credits")}, limits {profile.GetProperty("limits")}, members {members}, keys {keys.GetArrayLength()} " +
                $"(revoked {keys.EnumerateArray().Count(k => k.GetProperty("revoked").GetBoolean())}), job {job.GetProperty("status")}, image HTTP {(int)image.StatusCode}";
     }
 
@@ -145,6 +149,7 @@ public sealed class RouteProbeTests(ITestOutputHelper output)
             "id" when pattern.Contains("/api-keys", StringComparison.Ordinal) => a.Key.ToString(),
             "id" when pattern.Contains("/invitations", StringComparison.Ordinal) => a.Invitation.ToString(),
             "id" when pattern.Contains("/tenants", StringComparison.Ordinal) => a.Tenant.TenantId.ToString(),
+            "id" when pattern.Contains("/loras", StringComparison.Ordinal) => a.Lora.ToString(),
             "id" => a.Job.ToString(),
             _ => "probe",
         });
@@ -167,6 +172,7 @@ public sealed class RouteProbeTests(ITestOutputHelper output)
             _ when pattern.EndsWith("/status", StringComparison.Ordinal) => new { status = "Suspended" },
             _ when pattern.EndsWith("/limits", StringComparison.Ordinal) => new { monthlyIncludedCredits = 1, maxConcurrentJobs = 1, maxImageSide = 64, maxSteps = 1, maxBatch = 1 },
             _ when pattern.EndsWith("/checkout", StringComparison.Ordinal) => new { kind = "pack", key = "starter" },
+            _ when pattern.EndsWith("/loras/{id:guid}", StringComparison.Ordinal) => new { name = "renamed-by-intruder", shared = true },
             _ => new { },
         };
         return JsonContent.Create(body, options: PortalWebFactory.Json);
@@ -179,7 +185,8 @@ public sealed class RouteProbeTests(ITestOutputHelper output)
         || (pattern.Contains("/members/", StringComparison.Ordinal) && method != "GET");
 
     private static bool IsOwnersJob(string pattern) =>
-        pattern.Contains("/generations/{id", StringComparison.Ordinal) || pattern.Contains("/images/{id", StringComparison.Ordinal);
+        pattern.Contains("/generations/{id", StringComparison.Ordinal) || pattern.Contains("/images/{id", StringComparison.Ordinal)
+        || pattern.Contains("/loras/{id", StringComparison.Ordinal);
 
     /// <summary>Routes anyone may call (sign-up and sign-in, the Stripe webhook, which checks its own signature).</summary>
     private static bool IsAnonymousByDesign(string pattern) =>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using SdPortal.Data;
 using SdPortal.Tests.Imaging;
 using SdPortal.Tests.Support;
@@ -306,6 +307,24 @@ public sealed class LoraAdapterApiTests(ITestOutputHelper output)
         Assert.Contains("and 3 more", message, StringComparison.Ordinal);
         Assert.Equal(10, System.Text.RegularExpressions.Regex.Count(message, "no_such_block_"));
         Assert.Equal((0, 0), (await RowCountAsync(portal, tenant.TenantId), FileCount(database, tenant.TenantId)));
+    }
+
+    [Fact]
+    public async Task LoraUpload_WhenACatalogueModelIsHeldOnlyByTheHosts_AnAdapterThatFitsNothingHereIsKeptForThemToJudge()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var hostsOnly = Path.Combine(database.DataDirectory, "not-on-this-node");
+        await using var portal = new PortalWebFactory(database, Settings(("Models:Catalogue:sd15", hostsOnly)));
+        var (tenant, owner) = await portal.RegisterAndLoginAsync("Distributed");
+
+        var foreign = await UploadedAsync(owner, Unmatched(2), "for-sd15");
+        var tiny = await UploadedAsync(owner, Valid(portal), "for-tiny");
+
+        // This web node cannot judge sd15 (ModelCapabilities' rule): it keeps the adapter, unmatched, for the hosts.
+        Assert.Equal(0, foreign.GetProperty("compatibleModels").GetArrayLength());
+        Assert.Equal(["tiny-synthetic"], tiny.GetProperty("compatibleModels").EnumerateArray().Select(m => m.GetString()));
+        var row = await portal.WithContextAsync(tenant.TenantId, db => db.LoraAdapters.AsNoTracking().SingleAsync(a => a.Name == "for-sd15"));
+        Assert.Equal(["tiny-synthetic"], row.CheckedModels);
     }
 
     [Fact]

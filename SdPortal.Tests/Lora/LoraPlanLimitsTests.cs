@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
 using SdPortal.Data;
+using SdPortal.Tests.Billing.Support;
 using SdPortal.Tests.Support;
 using SdPortal.Web.Billing.Configuration;
 using static SdPortal.Tests.Lora.LoraTestFiles;
@@ -57,5 +59,30 @@ public sealed class LoraPlanLimitsTests
         await UploadedAsync(owner, file, "only-one");
         await FieldErrorAsync(await UploadAsync(owner, Valid(portal, seed: 2), "second"), HttpStatusCode.Conflict, "file");
         await FieldErrorAsync(await UploadAsync(owner, new byte[file.Length + 1], "too-big"), HttpStatusCode.RequestEntityTooLarge, "file");
+    }
+
+    [Fact]
+    public async Task LoraPlan_ASubscriptionToAPaidPlan_GivesItsAdapterLimits_ItsEndGivesTheFreePlansBack()
+    {
+        await using var host = await BillingHost.StartAsync(DatabaseProvider.Sqlite);
+        var (tenant, customer) = await host.CreateCustomerTenantAsync("adapter-plan");
+        var sub = $"sub_{customer}";
+        const long t0 = 1_800_000_000;
+        async Task<(int, long)> LimitsAsync() => await host.WithDbAsync(tenant, async db =>
+        {
+            var limits = await db.TenantLimits.AsNoTracking().SingleAsync();
+            return (limits.MaxAdapters, limits.MaxAdapterBytes);
+        });
+
+        var free = await LimitsAsync();
+        await host.DeliverAndProcessAsync(StripePayloads.Event("evt_a1", "customer.subscription.updated", t0, StripePayloads.Subscription(sub, customer, "active", t0)), "evt_a1");
+        var pro = await LimitsAsync();
+        await host.DeliverAndProcessAsync(StripePayloads.Event("evt_a2", "customer.subscription.deleted", t0 + 60, StripePayloads.Subscription(sub, customer, "canceled", t0)), "evt_a2");
+        var after = await LimitsAsync();
+
+        // The test plans set no adapter limits: "pro" has a Stripe price (50), "free" has none (5); both 256 MiB.
+        Assert.Equal((5, 256L << 20), free);
+        Assert.Equal((PlanOptions.PaidPlanMaxAdapters, 256L << 20), pro);
+        Assert.Equal(free, after);
     }
 }
