@@ -216,7 +216,11 @@ public sealed partial class OnnxGenerationEngine : IGenerationEngine, IDisposabl
     {
         var model = _models.GetOrAdd((modelKey, device), key => new Lazy<StableDiffusionModelFolder>(
             () => StableDiffusionModelFolder.Open(
-                _catalog.Prepare(key.Model).Directory, InferenceDevice.Parse(key.Device), _loggers.CreateLogger<StableDiffusionModelFolder>(), _cuda),
+                _catalog.Prepare(key.Model).Directory,
+                InferenceDevice.Parse(key.Device),
+                _loggers.CreateLogger<StableDiffusionModelFolder>(),
+                _cuda,
+                adapterBudgetBytes: _residencyOptions.AdapterBudgetBytes),
             LazyThreadSafetyMode.ExecutionAndPublication));
         try
         {

@@ -40,6 +40,15 @@ public sealed class ResidencyOptions
     public int AffinitySlackJobs { get; set; } = 2;
 
     /// <summary>
+    /// Host memory for patched LoRA weights kept between jobs, per open model (ADR-021); 0 (the default) opens models
+    /// as stored, without adapter support. A model opened with adapters rounds within one level of 255 of the stored
+    /// one, and its batched images within one level of the same job alone (exact without adapters, ADR-010); the portal's
+    /// appsettings turn adapters on.
+    /// </summary>
+    [Range(0, long.MaxValue, ErrorMessage = "Inference:Residency:AdapterBudgetBytes must be 0 (no adapters) or a positive number of bytes.")]
+    public long AdapterBudgetBytes { get; set; }
+
+    /// <summary>
     /// The budget of <paramref name="device"/> in bytes (0: none): <see cref="BudgetBytes"/> when set; otherwise, for a
     /// GPU whose memory is known (<paramref name="deviceMemoryBytes"/>), that times <see cref="DeviceMemoryFraction"/>.
     /// </summary>

@@ -19,6 +19,7 @@ public static class LoraAdapterExtensions
         builder.Services.AddOptions<AdapterOptions>().BindConfiguration(AdapterOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<LoraModelMatcher>();
+        builder.Services.AddSingleton<LoraAdapterFiles>();
         builder.Services.AddScoped<LoraAdapterAccess>();
         builder.Services.AddScoped<LoraAdapterUploads>();
         return builder;

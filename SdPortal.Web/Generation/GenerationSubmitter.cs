@@ -7,6 +7,7 @@ using SdPortal.Inference.Engine;
 using SdPortal.Inference.Memory;
 using SdPortal.Inference.Pipeline;
 using SdPortal.Inference.Schedulers;
+using SdPortal.Web.Adapters;
 using SdPortal.Web.Inputs;
 
 namespace SdPortal.Web.Generation;
@@ -28,6 +29,7 @@ public sealed partial class GenerationSubmitter(
     ModelSchedulers schedulers,
     ModelCapabilities capabilities,
     InputImageAccess inputs,
+    LoraAdapterAccess loras,
     IMemoryAdmission memory,
     FairDispatcher dispatcher,
     QueueBoard board,
@@ -168,6 +170,22 @@ public sealed partial class GenerationSubmitter(
             Add(error.Field, error.Message);
         }
 
+        var unusable = inputErrors.Count;
+        var adapters = request.Adapters;
+        if (known && adapters.Count > 0 && errors.Count == 0)
+        {
+            var resolution = await loras.ResolveForJobAsync(db.CurrentTenantId, userId, [.. adapters.Select(a => a.Name)], model, ct);
+            var listed = request.Loras?.Count ?? 0;
+            foreach (var error in resolution.Errors)
+            {
+                // Names from the prompt's <lora:…> tags come after the listed ones; their errors belong to the prompt.
+                var index = Enumerable.Range(0, adapters.Count).FirstOrDefault(i => error.Field == $"loras[{i}].name");
+                Add(index < listed ? error.Field : "prompt", error.Message);
+            }
+
+            unusable += resolution.Errors.Count; // like an input image: a valid request naming something unusable (422)
+        }
+
         var limits = await db.TenantLimits.AsNoTracking().SingleAsync(ct);
         if (Math.Max(request.Width, request.Height) > limits.MaxImageSide)
         {
@@ -204,7 +222,7 @@ public sealed partial class GenerationSubmitter(
             Add("jobs", $"the tenant already has {outstanding} queued or running jobs (at most {options.CurrentValue.MaxOutstandingJobsPerTenant})");
         }
 
-        return (errors, inputErrors.Count);
+        return (errors, unusable);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of tenant {TenantId} accepted from user {UserId}: {Model}, {Mode}, {Steps} steps, {Credits} credit(s) reserved")]

@@ -4,6 +4,7 @@ using SdPortal.Data.Generation;
 using SdPortal.Data.Tenancy;
 using SdPortal.Inference.Jobs;
 using SdPortal.Inference.Pipeline;
+using SdPortal.Web.Adapters;
 using SdPortal.Web.Inputs;
 using SdPortal.Web.Operators;
 
@@ -53,6 +54,19 @@ public sealed class PortalJobGateway(
             // Deleted after admission: no worker can run it, so it ends now and its credits are released.
             await settlement.EndAsync(job, JobStates.Fail, "An input image of this job was deleted before it ran.", JobLifecycle.Waiting, cancellationToken);
             return null;
+        }
+
+        if (spec.Adapters.Count > 0)
+        {
+            var adapters = await scope.ServiceProvider.GetRequiredService<LoraAdapterFiles>().LoadAsync(
+                scope.ServiceProvider.GetRequiredService<LoraAdapterAccess>(), job.TenantId, row.UserId, spec, row.Model, cancellationToken);
+            if (adapters is null)
+            {
+                await settlement.EndAsync(job, JobStates.Fail, "An adapter of this job was deleted, renamed or unshared before it ran.", JobLifecycle.Waiting, cancellationToken);
+                return null;
+            }
+
+            inputs = (inputs ?? new GenerationInputs(null)) with { Adapters = adapters };
         }
 
         if (await lifecycle.StartAsync(db, job.JobId, workerName, cancellationToken) is not { } lease)
