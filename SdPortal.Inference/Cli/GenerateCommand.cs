@@ -80,7 +80,8 @@ public sealed class GenerateCommand : ICliCommand
                 modelDirectory,
                 parse.GetValue(_options.Device),
                 loggers.CreateLogger<StableDiffusionModelFolder>(),
-                cpuArena: parse.GetValue(_options.CpuArena));
+                cpuArena: parse.GetValue(_options.CpuArena),
+                adapterBudgetBytes: request.Adapters.Count > 0 ? StableDiffusionModelFolder.DefaultAdapterBudgetBytes : 0);
             var options = new StableDiffusionPipelineOptions { ImagesPerPass = verdict?.ImagesPerPass };
             var pipeline = new StableDiffusionPipeline(model, options, loggers.CreateLogger<StableDiffusionPipeline>());
             var result = await pipeline.GenerateAsync(request, null, cancellationToken);

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Globalization;
 using SdPortal.Inference.Imaging;
+using SdPortal.Inference.Lora;
 using SdPortal.Inference.Models;
 using SdPortal.Inference.Pipeline;
 
@@ -52,6 +54,12 @@ internal sealed class GenerateOptions
 
     public Option<int> Padding { get; } = new("--only-masked-padding") { Description = "Pixels around the mask for --only-masked (0-256).", DefaultValueFactory = _ => Defaults.OnlyMaskedPadding };
 
+    public Option<string[]> Lora { get; } = new("--lora")
+    {
+        Description = "A LoRA adapter (.safetensors) to apply, as FILE or FILE:WEIGHT (weight -2..2, default 1); repeatable. Its name in the parameters is the file name.",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
     public Option<DirectoryInfo> Out { get; } = new("--out") { Description = "Folder for the PNG files.", Required = true };
 
     public Option<InferenceDevice> Device { get; } = new("--device")
@@ -88,7 +96,7 @@ internal sealed class GenerateOptions
         Option[] all =
         [
             Model, Prompt, Negative, Steps, Guidance, Scheduler, Seed, Width, Height, Batch, Latents,
-            InitImage, Strength, Mask, MaskBlur, InvertMask, InpaintFill, OnlyMasked, Padding,
+            InitImage, Strength, Mask, MaskBlur, InvertMask, InpaintFill, OnlyMasked, Padding, Lora,
             Out, Device, CpuArena, MemoryBudget, Verbose,
         ];
         foreach (var option in all)
@@ -103,6 +111,7 @@ internal sealed class GenerateOptions
     {
         var init = parse.GetValue(InitImage) is { } initFile ? ReadFile(InitImage, initFile) : null;
         var mask = parse.GetValue(Mask) is { } maskFile ? ReadFile(Mask, maskFile) : null;
+        var (loras, adapters) = ReadAdapters(parse.GetValue(Lora) ?? []);
         var request = new GenerationSpec
         {
             Prompt = parse.GetValue(Prompt) ?? string.Empty,
@@ -120,7 +129,8 @@ internal sealed class GenerateOptions
             InpaintFill = parse.GetValue(InpaintFill),
             InpaintOnlyMasked = parse.GetValue(OnlyMasked),
             OnlyMaskedPadding = parse.GetValue(Padding),
-            Inputs = init is null && mask is null ? null : new GenerationInputs(init, mask),
+            Loras = loras.Count == 0 ? null : loras,
+            Inputs = init is null && mask is null && adapters.Count == 0 ? null : new GenerationInputs(init, mask) { Adapters = adapters },
         };
         request = init is null ? request : SizedToImage(parse, request, init);
         return parse.GetValue(Latents) is { } file ? request with { InitialLatents = ReadLatents(file, request) } : request;
@@ -145,6 +155,36 @@ internal sealed class GenerateOptions
             Width = parse.GetResult(Width) is { Implicit: false } ? request.Width : Fit(info.Width),
             Height = parse.GetResult(Height) is { Implicit: false } ? request.Height : Fit(info.Height),
         };
+    }
+
+    /// <summary>Reads each <c>--lora FILE[:WEIGHT]</c>; the adapter is named after its file (made a valid name).</summary>
+    private (List<LoraUse> Uses, Dictionary<string, LoraWeights> Files) ReadAdapters(string[] values)
+    {
+        var uses = new List<LoraUse>();
+        var files = new Dictionary<string, LoraWeights>(StringComparer.OrdinalIgnoreCase);
+        foreach (var value in values)
+        {
+            var colon = value.LastIndexOf(':');
+            var (path, weight) = colon > 0 && double.TryParse(value[(colon + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var w)
+                ? (value[..colon], w)
+                : (value, 1d);
+            var file = new FileInfo(path);
+            var name = new string([.. Path.GetFileNameWithoutExtension(file.Name).Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' ? c : '_')]);
+            name = name.Length == 0 || !char.IsAsciiLetterOrDigit(name[0]) ? "lora" + name : name;
+            name = name[..Math.Min(name.Length, 64)];
+            try
+            {
+                files[name] = LoraWeights.Parse(ReadFile(Lora, file));
+            }
+            catch (LoraFormatException ex)
+            {
+                throw new InvalidDataException($"--lora: {file.Name}: {ex.Message}", ex);
+            }
+
+            uses.Add(new LoraUse(name, weight));
+        }
+
+        return (uses, files);
     }
 
     private static byte[] ReadFile(Option option, FileInfo file) =>

@@ -142,6 +142,42 @@ public sealed class GenerateCommandTests(TinyImageModelFixture model) : IClassFi
         return File.ReadAllBytes(json.RootElement.GetProperty("files")[0].GetString()!);
     }
 
+    [Fact]
+    public async Task Generate_WithTwoLoraFiles_AppliesBothAndRecordsThemInTheParameters()
+    {
+        Directory.CreateDirectory(_out);
+        var product = Path.Combine(_out, "acme mug.safetensors");
+        var style = Path.Combine(_out, "style.safetensors");
+        File.WriteAllBytes(product, SdPortal.Inference.Lora.Synthetic.SyntheticLora.ForModel(model.Directory, rank: 4, seed: 1));
+        File.WriteAllBytes(style, SdPortal.Inference.Lora.Synthetic.SyntheticLora.ForModel(model.Directory, rank: 2, seed: 2, SdPortal.Inference.Lora.LoraFormat.Peft));
+        string[] common = ["generate", "--model", model.Directory, "--prompt", "a cat", "--steps", "2", "--width", "64", "--height", "64", "--seed", "4"];
+
+        var (plainExit, plain, _) = await RunArgsAsync([.. common, "--out", Path.Combine(_out, "plain")]);
+        var (exit, adapted, stderr) = await RunArgsAsync([.. common, "--out", Path.Combine(_out, "lora"), "--lora", product + ":0.7", "--lora", style]);
+
+        Assert.Equal((0, 0), (plainExit, exit));
+        var plainPng = File.ReadAllBytes(JsonDocument.Parse(plain).RootElement.GetProperty("files")[0].GetString()!);
+        var adaptedPng = File.ReadAllBytes(JsonDocument.Parse(adapted).RootElement.GetProperty("files")[0].GetString()!);
+        Assert.NotEqual(PngInspection.Pixels(plainPng), PngInspection.Pixels(adaptedPng));
+        var parameters = PngInspection.Text(adaptedPng, "parameters");
+        Assert.StartsWith("a cat <lora:acme_mug:0.7> <lora:style:1>\n", parameters, StringComparison.Ordinal);
+        Assert.Contains("Lora hashes: \"acme_mug: ", parameters, StringComparison.Ordinal);
+        Assert.True(stderr.Length == 0, stderr);
+    }
+
+    [Fact]
+    public async Task Generate_WithABrokenLoraFile_ExitsWithTwoSayingWhy()
+    {
+        Directory.CreateDirectory(_out);
+        var broken = Path.Combine(_out, "broken.safetensors");
+        File.WriteAllBytes(broken, [255, 255, 255, 255, 0, 0, 0, 0, 1, 2]);
+
+        var (exit, _, stderr) = await RunArgsAsync(["generate", "--model", model.Directory, "--prompt", "a cat", "--out", _out, "--lora", broken]);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--lora: broken.safetensors: This is not a valid .safetensors file", stderr, StringComparison.Ordinal);
+    }
+
     private Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] overrides)
     {
         var defaults = new Dictionary<string, string>
