@@ -61,6 +61,9 @@ internal sealed class OnnxModelFile : IDisposable
     {
         using var options = createOptions();
         options.AddSessionConfigEntry(ExternalDataFolderEntry, externalDataFolder);
+
+        // ONNX Runtime warns once per initializer that is also a graph input: here that is the point (adapters), not news.
+        options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
         try
         {
             return new OnnxModelFile(path, new InferenceSession(model, options), cpuArena);

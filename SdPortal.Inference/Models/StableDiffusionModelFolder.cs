@@ -182,7 +182,7 @@ public sealed partial class StableDiffusionModelFolder : IDisposable
     }
 
     /// <summary>A budget for patched adapter weights kept between jobs that suits one SD 1.5 model (ADR-021).</summary>
-    public const long DefaultAdapterBudgetBytes = 1L << 30;
+    public const long DefaultAdapterBudgetBytes = 4L << 30;
 
     /// <summary>
     /// The text encoder and UNet sessions, opened patchable when both have weights an adapter can reach; otherwise
