@@ -33,6 +33,7 @@ public static class InferenceHostExtensions
             .ValidateOnStart();
 
         builder.Services.AddTransient<TransientRetryHandler>();
+        builder.Services.AddSingleton<RemoteAdapterFiles>();
         builder.Services.AddHttpClient<IJobGateway, HttpJobGateway>((services, http) =>
             {
                 var jobs = services.GetRequiredService<IOptions<InferenceJobsOptions>>().Value;

@@ -47,7 +47,14 @@ public readonly record struct JobRef(Guid TenantId, Guid JobId);
 public readonly record struct JobLease(JobRef Job, Guid LeaseId);
 
 /// <summary>What a worker runs — the model and the spec, with its input images' files in <see cref="GenerationSpec.Inputs"/> — and the terms of its lease.</summary>
-public sealed record JobTicket(string Model, GenerationSpec Spec, LeaseTerms Lease);
+public sealed record JobTicket(string Model, GenerationSpec Spec, LeaseTerms Lease)
+{
+    /// <summary>
+    /// The SHA-256 of each adapter file the spec names, by name, when the files travel apart from the ticket (to a
+    /// remote host, which fetches the ones it lacks); empty when they are in <see cref="GenerationSpec.Inputs"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> AdapterHashes { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>
 /// A lease as the portal grants it: renew every third of <paramref name="Duration"/>; a run that reports no step for

@@ -53,6 +53,7 @@ internal sealed class InferenceHostProcess : IAsyncDisposable
                 ["Jobs__WorkersPerDevice"] = workersPerDevice.ToString(CultureInfo.InvariantCulture),
                 ["Jobs__InvisibilityTimeoutSeconds"] = invisibilityTimeoutSeconds.ToString(CultureInfo.InvariantCulture),
                 ["Inference__Devices"] = "cpu",
+                ["Inference__Residency__AdapterBudgetBytes"] = "1073741824",
                 ["Models__Directory"] = PortalWebFactory.SharedModels,
                 ["Logging__Console__FormatterName"] = "simple",
             },

@@ -1,6 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using SdPortal.Data;
+using SdPortal.Data.Images;
+using SdPortal.Data.Tenancy;
 using SdPortal.Inference.Jobs;
 using SdPortal.Inference.Jobs.Remote;
+using SdPortal.Web.Adapters;
 using SdPortal.Web.Api;
 
 namespace SdPortal.Web.Generation;
@@ -24,6 +29,7 @@ internal static class InternalJobEndpoints
         lease.MapPost(InternalJobApi.Fail, FailAsync);
         lease.MapPost(InternalJobApi.Cancelled, CancelledAsync);
         lease.MapPost(InternalJobApi.Abandon, AbandonAsync);
+        lease.MapGet(InternalJobApi.Adapters + "/{sha256}", AdapterFileAsync);
         app.MapPost(InternalJobApi.WorkerReportRoute, ReportWorkerAsync).ExcludeFromDescription();
     }
 
@@ -65,6 +71,30 @@ internal static class InternalJobEndpoints
     {
         await gateway.AbandonAsync(Lease(tenantId, jobId, leaseId), body.Reason, body.CountsAsAttempt, ct);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// An adapter file for the holder of a running job's lease, by hash: only one its job's owner may use, of the job's
+    /// tenant; anything else answers 404 like an unknown id.
+    /// </summary>
+    private static async Task<IResult> AdapterFileAsync(
+        Guid tenantId, Guid jobId, Guid leaseId, string sha256, IServiceScopeFactory scopes, IImageStore store, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateTenantScope(tenantId);
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var owner = await db.GenerationJobs.AsNoTracking().Where(j => j.Id == jobId).Where(JobLifecycle.HeldBy(leaseId))
+            .Select(j => (Guid?)j.UserId).SingleOrDefaultAsync(ct);
+        if (owner is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var hash = sha256.ToLowerInvariant();
+        var adapter = await scope.ServiceProvider.GetRequiredService<LoraAdapterAccess>().UsableBy(owner.Value)
+            .Where(a => a.ContentHash == hash).Select(a => a.ContentPath).FirstOrDefaultAsync(ct);
+        return adapter is not null && store.OpenRead(tenantId, adapter) is { } file
+            ? TypedResults.Stream(file, "application/octet-stream")
+            : TypedResults.NotFound();
     }
 
     private static JobLease Lease(Guid tenantId, Guid jobId, Guid leaseId) => new(new JobRef(tenantId, jobId), leaseId);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using SdPortal.Inference.Pipeline;
 
 namespace SdPortal.Inference.Jobs.Remote;
 
@@ -9,7 +10,7 @@ namespace SdPortal.Inference.Jobs.Remote;
 /// (<see cref="InternalJobApi"/>), which forwards it to the portal's own gateway. A typed client: base address, host
 /// token and retries come from the client factory (<see cref="Hosting.InferenceHostExtensions"/>).
 /// </summary>
-public sealed class HttpJobGateway(HttpClient http) : IJobGateway
+public sealed class HttpJobGateway(HttpClient http, RemoteAdapterFiles adapters) : IJobGateway
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -22,9 +23,36 @@ public sealed class HttpJobGateway(HttpClient http) : IJobGateway
             return null;
         }
 
-        var ticket = await response.Content.ReadFromJsonAsync<JobTicketBody>(Json, cancellationToken)
+        var body = await response.Content.ReadFromJsonAsync<JobTicketBody>(Json, cancellationToken)
             ?? throw new InvalidOperationException("The portal answered start with an empty ticket.");
-        return ticket.ToTicket();
+        var ticket = body.ToTicket();
+        return ticket.AdapterHashes.Count == 0 ? ticket : await WithAdaptersAsync(ticket, new JobLease(job, ticket.Lease.Id), cancellationToken);
+    }
+
+    /// <summary>
+    /// The ticket with its adapter files, fetched by hash where this host lacks them. One that cannot be had is left
+    /// out: the pipeline then refuses the job naming it, and the job fails with its credits released.
+    /// </summary>
+    private async Task<JobTicket> WithAdaptersAsync(JobTicket ticket, JobLease lease, CancellationToken cancellationToken)
+    {
+        var files = new Dictionary<string, Lora.LoraWeights>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, sha256) in ticket.AdapterHashes)
+        {
+            if (await adapters.GetAsync(sha256, ct => FetchAdapterAsync(lease, sha256, ct), cancellationToken) is { } weights)
+            {
+                files[name] = weights;
+            }
+        }
+
+        var inputs = (ticket.Spec.Inputs ?? new GenerationInputs(null)) with { Adapters = files };
+        return ticket with { Spec = ticket.Spec with { Inputs = inputs } };
+    }
+
+    private async Task<byte[]?> FetchAdapterAsync(JobLease lease, string sha256, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, InternalJobApi.AdapterPath(lease, sha256));
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        return response.IsSuccessStatusCode ? await response.Content.ReadAsByteArrayAsync(cancellationToken) : null;
     }
 
     public async Task<LeaseState> RenewAsync(JobLease lease, CancellationToken cancellationToken)

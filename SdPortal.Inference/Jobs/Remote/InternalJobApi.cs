@@ -28,11 +28,17 @@ public static class InternalJobApi
     public const string Cancelled = "cancelled";
     public const string Abandon = "abandon";
 
+    /// <summary>The lease holder's GET of an adapter file its job names, by SHA-256: <c>…/adapters/{sha256}</c>.</summary>
+    public const string Adapters = "adapters";
+
     /// <summary>The route of a worker's periodic device report (<see cref="IJobGateway.ReportWorkerAsync"/>).</summary>
     public const string WorkerReportRoute = "/internal/workers/report";
 
     /// <summary>The path of <paramref name="action"/> for <paramref name="job"/>, relative to the portal's base address.</summary>
     public static string JobPath(JobRef job, string action) => $"internal/jobs/{job.TenantId}/{job.JobId}/{action}";
+
+    /// <summary>The path of the adapter file <paramref name="sha256"/> for the holder of <paramref name="lease"/>.</summary>
+    public static string AdapterPath(JobLease lease, string sha256) => LeasePath(lease, $"{Adapters}/{sha256}");
 
     /// <summary>The path of <paramref name="action"/> for the holder of <paramref name="lease"/>.</summary>
     public static string LeasePath(JobLease lease, string action) =>

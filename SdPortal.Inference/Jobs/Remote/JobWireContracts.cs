@@ -12,9 +12,15 @@ public sealed record StartJobBody(string WorkerName);
 public sealed record JobTicketBody(
     string Model, string Spec, byte[]? InitImage, byte[]? Mask, Guid LeaseId, double LeaseSeconds, double StallSeconds)
 {
+    /// <summary>The adapters' SHA-256 by name: the host fetches the files it lacks (they can be hundreds of megabytes).</summary>
+    public Dictionary<string, string>? Adapters { get; init; }
+
     public static JobTicketBody From(JobTicket ticket) => new(
         ticket.Model, GenerationSpecJson.Serialize(ticket.Spec), ticket.Spec.Inputs?.InitImage, ticket.Spec.Inputs?.Mask,
-        ticket.Lease.Id, ticket.Lease.Duration.TotalSeconds, ticket.Lease.StallAfter.TotalSeconds);
+        ticket.Lease.Id, ticket.Lease.Duration.TotalSeconds, ticket.Lease.StallAfter.TotalSeconds)
+    {
+        Adapters = ticket.Spec.Inputs?.Adapters.ToDictionary(a => a.Key, a => a.Value.Sha256, StringComparer.OrdinalIgnoreCase),
+    };
 
     public JobTicket ToTicket()
     {
@@ -22,7 +28,10 @@ public sealed record JobTicketBody(
         return new(
             Model,
             InitImage is null ? spec : spec with { Inputs = new GenerationInputs(InitImage, Mask) },
-            new LeaseTerms(LeaseId, TimeSpan.FromSeconds(LeaseSeconds), TimeSpan.FromSeconds(StallSeconds)));
+            new LeaseTerms(LeaseId, TimeSpan.FromSeconds(LeaseSeconds), TimeSpan.FromSeconds(StallSeconds)))
+        {
+            AdapterHashes = Adapters ?? [],
+        };
     }
 }
 
