@@ -39,6 +39,8 @@ public sealed class CreateAdaptersBrowserTests(BrowserFixture browser)
 
         await Assertions.Expect(page.Locator("#job-done")).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await page.WaitForFunctionAsync("() => document.querySelector('#results img')?.naturalWidth === 256");
+        await Assertions.Expect(page.Locator(".adapter-select input")).ToHaveValueAsync(string.Empty);
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");
         await ScreenshotStore.SaveAsync(page, "create-adapters");
         var jobId = await portal.WithContextAsync(owner.TenantId, db => db.GenerationJobs.Select(j => j.Id).SingleAsync());
         var job = await PortalWebFactory.WaitForStatusAsync(api, jobId, "succeeded");
