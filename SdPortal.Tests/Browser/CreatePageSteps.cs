@@ -24,6 +24,14 @@ public static class CreatePageSteps
         await Assertions.Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
     }
 
+    /// <summary>Picks the adapter <paramref name="name"/> in the Adapters section and waits for its row.</summary>
+    public static async Task PickAdapterAsync(this IPage page, string name)
+    {
+        await page.Locator(".adapter-select").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = name }).ClickAsync();
+        await Assertions.Expect(page.Locator($".adapter-row[data-name='{name}']")).ToBeVisibleAsync();
+    }
+
     /// <summary>Starts collecting, in the page, every distinct src the preview image takes (sampled every 10 ms).</summary>
     public static async Task RecordPreviewSourcesAsync(this IPage page) => await page.EvaluateAsync("""
         () => {

@@ -83,6 +83,9 @@ public sealed class CreateFormModel
 
     public int BatchSize { get; set; } = Defaults.BatchSize;
 
+    /// <summary>The adapters to apply (the spec's <c>loras</c>), in the order picked; at most <see cref="GenerationSpec.MaxLoras"/>.</summary>
+    public List<LoraPick> Loras { get; set; } = [];
+
     public string IdempotencyKey { get; private set; } = NewKey();
 
     public static string PresetKey(int width, int height) => string.Create(CultureInfo.InvariantCulture, $"{width}x{height}");
@@ -159,6 +162,7 @@ public sealed class CreateFormModel
         InpaintFill = spec.InpaintFill,
         InpaintOnlyMasked = spec.InpaintOnlyMasked,
         OnlyMaskedPadding = spec.OnlyMaskedPadding,
+        Loras = [.. (spec.Loras ?? []).Select(l => new LoraPick { Name = l.Name, Weight = l.Weight })],
         RandomSeed = (seed ?? (long?)spec.Seed) is null,
         Seed = seed ?? (long?)spec.Seed,
     };
@@ -168,10 +172,36 @@ public sealed class CreateFormModel
     {
         var copy = (CreateFormModel)MemberwiseClone();
         copy.IdempotencyKey = NewKey();
+        copy.Loras = [.. Loras.Select(l => l.Copy())];
         return copy;
     }
 
     public void RenewKey() => IdempotencyKey = NewKey();
+
+    /// <summary>Adds <paramref name="name"/> at the default weight, unless it is picked already or the job holds its most.</summary>
+    public bool PickLora(string name)
+    {
+        if (Loras.Count >= GenerationSpec.MaxLoras || Loras.Exists(l => string.Equals(l.Name, name, StringComparison.OrdinalIgnoreCase)))
+        {
+            return false;
+        }
+
+        Loras.Add(new LoraPick { Name = name });
+        return true;
+    }
+
+    /// <summary>Appends <paramref name="words"/> to the prompt (comma-separated), unless the prompt holds them already.</summary>
+    public void AddToPrompt(string? words)
+    {
+        var text = words?.Trim();
+        if (string.IsNullOrEmpty(text) || Prompt.Contains(text, StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        var prompt = Prompt.TrimEnd();
+        Prompt = prompt.Length == 0 ? text : $"{prompt.TrimEnd(',')}, {text}";
+    }
 
     /// <summary>The spec this form describes; a negative seed becomes one over the spec's ceiling, refused on the seed field.</summary>
     public GenerationSpec ToSpec() => new()
@@ -195,6 +225,7 @@ public sealed class CreateFormModel
         InpaintFill = InpaintFill,
         InpaintOnlyMasked = InpaintOnlyMasked,
         OnlyMaskedPadding = OnlyMaskedPadding,
+        Loras = Loras.Count == 0 ? null : [.. Loras.Select(l => l.ToUse())],
     };
 
     private static bool IsValidSide(int side) =>

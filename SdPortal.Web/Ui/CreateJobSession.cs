@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using SdPortal.Data;
 using SdPortal.Inference.Pipeline;
+using SdPortal.Web.Adapters;
 using SdPortal.Web.Generation;
 using SdPortal.Web.Inputs;
 
@@ -47,6 +48,9 @@ internal sealed partial class CreateJobSession(
 
     public TenantLimitsView? Limits { get; private set; }
 
+    /// <summary>The adapters the member may use (their own and the tenant's shared ones), by name; the picker offers those that fit the model.</summary>
+    public IReadOnlyList<LoraAdapterResponse> Adapters { get; private set; } = [];
+
     public bool IsSubmitting { get; private set; }
 
     /// <summary>One job at a time: submitting again waits until this one has ended.</summary>
@@ -66,6 +70,8 @@ internal sealed partial class CreateJobSession(
             var db = services.GetRequiredService<PortalDbContext>();
             var limits = await db.TenantLimits.AsNoTracking().SingleAsync(_lifetime.Token);
             Limits = new TenantLimitsView(limits.MaxImageSide, limits.MaxSteps, limits.MaxBatch, limits.CreditBalance);
+            var adapters = await services.GetRequiredService<LoraAdapterAccess>().UsableBy(caller.UserId).ToListAsync(_lifetime.Token);
+            Adapters = [.. adapters.OrderBy(a => a.Name, StringComparer.OrdinalIgnoreCase).Select(a => LoraAdapterResponse.From(a, caller.UserId))];
             var reader = services.GetRequiredService<GenerationReader>();
             if (reuseJobId is { } reuse && await reader.FindAsync(reuse, caller.UserId, caller.IsAdmin, _lifetime.Token) is { } source)
             {
@@ -125,6 +131,10 @@ internal sealed partial class CreateJobSession(
     public void ShowFieldError(string field, string message) =>
         FieldErrors = new Dictionary<string, string[]> { [field] = [message] };
 
+    /// <summary>Drops the adapters' field errors (the picks changed, so <c>loras[i]</c> may name another row now).</summary>
+    public void ClearLoraErrors() =>
+        FieldErrors = FieldErrors.Where(e => !CreateFormFields.IsLoraField(e.Key)).ToDictionary(e => e.Key, e => e.Value);
+
     /// <summary>
     /// Submits the form; answers a message for a snackbar, or null. The flag is set before the first await, so clicks
     /// that Blazor dispatches before the next render return at once (R9); the form's idempotency key makes the server
@@ -155,7 +165,7 @@ internal sealed partial class CreateJobSession(
                     await WatchAsync(job.Id);
                     return null;
                 case SubmitOutcome.Invalid(var errors):
-                    var general = errors.Where(e => !CreateFormFields.Shown.Contains(e.Key)).SelectMany(e => e.Value.Select(m => $"{e.Key} {m}"));
+                    var general = errors.Where(e => !CreateFormFields.IsShown(e.Key)).SelectMany(e => e.Value.Select(m => $"{e.Key} {m}"));
                     return string.Join("; ", general.DefaultIfEmpty("Please correct the marked fields."));
                 case SubmitOutcome.InsufficientCredits(var cost, var balance):
                     return $"This generation costs {cost} credits; the tenant has {balance}.";
@@ -470,4 +480,9 @@ internal static class CreateFormFields
         "prompt", "negativePrompt", "model", "scheduler", "steps", "guidanceScale", "width", "height", "seed", "batchSize",
         "initImageId", "maskImageId", "strength", "maskBlur", "inpaintFill", "onlyMaskedPadding",
     };
+
+    /// <summary>Whether the form shows <paramref name="field"/>'s errors: one of <see cref="Shown"/>, or an adapter's (<c>loras</c>, <c>loras[i].name</c>, <c>loras[i].weight</c>).</summary>
+    public static bool IsShown(string field) => Shown.Contains(field) || IsLoraField(field);
+
+    public static bool IsLoraField(string field) => field == "loras" || field.StartsWith("loras[", StringComparison.Ordinal);
 }
