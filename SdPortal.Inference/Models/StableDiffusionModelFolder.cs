@@ -143,7 +143,7 @@ public sealed partial class StableDiffusionModelFolder : IDisposable
                 var textEncoder = new TextEncoderModel(Track(opened, textEncoderFile));
                 var unet = new UNetModel(Track(opened, unetFile));
                 var vae = new VaeDecoderModel(Track(opened, OnnxModelFile.Open(layout.VaeDecoder, options, runArena)));
-                var encoder = layout.HasVaeEncoder ? VaeEncoderModel.Open(layout.VaeEncoder, options, runArena) : null;
+                var encoder = layout.HasVaeEncoder ? VaeEncoderModel.Open(layout.VaeEncoder, options, OptionsForRewrite, runArena) : null;
                 if (encoder is not null)
                 {
                     opened.Add(encoder.File);

@@ -44,32 +44,23 @@ internal sealed class VaeEncoderModel : IDisposable
 
     /// <summary>
     /// Opens vae_encoder/model.onnx at <paramref name="path"/>; a graph that samples inside is rewritten to take its
-    /// noise as an input first (in a scratch folder removed once the session holds the model).
+    /// noise as an input first and opened from memory with options from <paramref name="optionsForRewrite"/>.
     /// </summary>
     /// <exception cref="ModelLoadException">The file is missing, malformed or not an encoder.</exception>
-    public static VaeEncoderModel Open(string path, SessionOptions options, CpuArena cpuArena)
+    public static VaeEncoderModel Open(string path, SessionOptions options, Func<SessionOptions> optionsForRewrite, CpuArena cpuArena)
     {
-        var scratch = Path.Combine(Path.GetTempPath(), $"sdportal-vae-encoder-{Guid.NewGuid():N}");
+        var noise = System.IO.File.Exists(path) ? VaeEncoderNoiseInput.Rewrite(path) : null;
+        var file = noise is null
+            ? OnnxModelFile.Open(path, options, cpuArena)
+            : OnnxModelFile.Open(path, noise.Model, Path.GetDirectoryName(Path.GetFullPath(path))!, optionsForRewrite, cpuArena);
         try
         {
-            var noise = VaeEncoderNoiseInput.Rewrite(path, scratch);
-            var file = OnnxModelFile.Open(noise?.ModelPath ?? path, options, cpuArena);
-            try
-            {
-                return new VaeEncoderModel(file, noise);
-            }
-            catch
-            {
-                file.Dispose();
-                throw;
-            }
+            return new VaeEncoderModel(file, noise);
         }
-        finally
+        catch
         {
-            if (System.IO.Directory.Exists(scratch))
-            {
-                System.IO.Directory.Delete(scratch, recursive: true);
-            }
+            file.Dispose();
+            throw;
         }
     }
 

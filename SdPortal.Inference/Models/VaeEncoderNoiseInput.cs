@@ -7,18 +7,18 @@ namespace SdPortal.Inference.Models;
 /// Makes an exported VAE encoder that samples inside its graph deterministic. diffusers' ONNX export draws the
 /// latent as mean + std·ε with ε from a <c>RandomNormalLike</c> node, which ONNX Runtime seeds on its own (there is no
 /// API to seed it): the same image would encode differently on every call. Before the session opens, the random
-/// node is replaced by a graph input, and the engine feeds ε from the job's seeded noise instead.
+/// node is replaced by a graph input, and the engine feeds ε from the job's seeded noise instead. The rewritten graph
+/// is opened from memory, its external data read from the original's folder (<see cref="OnnxModelFile"/>).
 /// </summary>
 internal static class VaeEncoderNoiseInput
 {
     private static readonly string[] RandomOps = ["RandomNormalLike", "RandomNormal"];
 
     /// <summary>
-    /// The rewritten model's bytes, written to <paramref name="scratchDirectory"/> beside links to the original's
-    /// external data files, and ε's mean and scale; null when the encoder draws no random numbers.
+    /// The rewritten model's bytes and ε's mean and scale; null when the encoder draws no random numbers.
     /// </summary>
     /// <exception cref="ModelLoadException">The file is unreadable, or draws random numbers in a way this cannot replace.</exception>
-    public static Rewritten? Rewrite(string modelPath, string scratchDirectory)
+    public static Rewritten? Rewrite(string modelPath)
     {
         ModelProto model;
         try
@@ -63,21 +63,13 @@ internal static class VaeEncoderNoiseInput
             Name = output,
             Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = elementType, Shape = shape } },
         });
-        Directory.CreateDirectory(scratchDirectory);
-        ExternalDataLinks.Create(model, Path.GetDirectoryName(Path.GetFullPath(modelPath))!, scratchDirectory);
-        var rewritten = Path.Combine(scratchDirectory, "model.onnx");
-        using (var file = File.Create(rewritten))
-        {
-            model.WriteTo(file);
-        }
-
-        return new Rewritten(rewritten, output, mean, scale);
+        return new Rewritten(model.ToByteArray(), output, mean, scale);
     }
 
     /// <summary>The rewritten model and how its noise input is fed.</summary>
-    /// <param name="ModelPath">The rewritten model file.</param>
+    /// <param name="Model">The rewritten model, serialized.</param>
     /// <param name="InputName">The input ε is fed through (the random node's former output).</param>
     /// <param name="Mean">The random node's mean: ε is fed as Mean + Scale·N(0, 1).</param>
     /// <param name="Scale">The random node's standard deviation.</param>
-    public sealed record Rewritten(string ModelPath, string InputName, float Mean, float Scale);
+    public sealed record Rewritten(byte[] Model, string InputName, float Mean, float Scale);
 }

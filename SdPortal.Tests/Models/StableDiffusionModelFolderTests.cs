@@ -48,6 +48,25 @@ public sealed class StableDiffusionModelFolderTests(TinyModelFixture model) : IC
     }
 
     [Fact]
+    public async Task Open_ASamplingVaeEncoderInExternalData_OpensAndEncodesLikeTheEmbeddedOne()
+    {
+        // diffusers' sampling encoder is rewritten at open; the rewrite must still reach its external data files.
+        var options = TinyModelFixture.WriteOptions with { IncludeVaeEncoder = true };
+        var embedded = Path.Combine(_scratch, "encoder-embedded");
+        var external = Path.Combine(_scratch, "encoder-external");
+        SyntheticModelFolder.Write(SyntheticModelConfig.Tiny, embedded, options);
+        SyntheticModelFolder.Write(SyntheticModelConfig.Tiny, external, options with { ExternalDataThresholdBytes = 0 });
+        using var inline = StableDiffusionModelFolder.Open(embedded);
+        using var separate = StableDiffusionModelFolder.Open(external);
+
+        var expected = await new Inference.Pipeline.StableDiffusionPipeline(inline).GenerateAsync(SourcePictures.ImageToImage(seed: 3));
+        var actual = await new Inference.Pipeline.StableDiffusionPipeline(separate).GenerateAsync(SourcePictures.ImageToImage(seed: 3));
+
+        Assert.True(File.Exists(Path.Combine(external, "vae_encoder", "model.onnx.data")));
+        Assert.Equal(PngInspection.Pixels(expected.Images[0].Png), PngInspection.Pixels(actual.Images[0].Png));
+    }
+
+    [Fact]
     public void Open_MissingUNet_ThrowsNamingTheFile()
     {
         var copy = CopyModel();
