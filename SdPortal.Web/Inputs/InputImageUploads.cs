@@ -1,10 +1,10 @@
-using System.Buffers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SdPortal.Data;
 using SdPortal.Data.Images;
 using SdPortal.Data.Inputs;
 using SdPortal.Inference.Imaging;
+using SdPortal.Web.Api;
 using SdPortal.Web.Generation;
 
 namespace SdPortal.Web.Inputs;
@@ -34,28 +34,8 @@ public sealed partial class InputImageUploads(
     /// </summary>
     public async Task<(bool WithinLimit, byte[] Bytes)> ReadAsync(Stream content, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(content);
-        var limit = MaxBytes;
-        using var buffer = new MemoryStream();
-        var chunk = ArrayPool<byte>.Shared.Rent(81920);
-        try
-        {
-            int read;
-            while ((read = await content.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit + 1 - buffer.Length)), ct)) > 0)
-            {
-                buffer.Write(chunk, 0, read);
-                if (buffer.Length > limit)
-                {
-                    return (false, []);
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
-
-        return (true, buffer.ToArray());
+        var (withinLimit, bytes) = await MultipartForm.ReadBoundedAsync(content, MaxBytes, ct);
+        return (withinLimit, withinLimit ? bytes.ToArray() : []);
     }
 
     /// <summary><see cref="ReadAsync"/>, then <see cref="UploadAsync(Guid, Guid, ReadOnlyMemory{byte}, CancellationToken)"/>.</summary>
