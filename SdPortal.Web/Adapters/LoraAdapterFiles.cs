@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using SdPortal.Data.Images;
 using SdPortal.Inference.Lora;
 using SdPortal.Inference.Pipeline;
@@ -8,14 +7,11 @@ namespace SdPortal.Web.Adapters;
 /// <summary>
 /// The read adapter files a job runs with, loaded when a worker starts it: each name the spec gives is resolved again
 /// under the job owner's access (an adapter deleted, renamed or unshared since admission fails the job, credits
-/// released) and its file read from the store. Parsed files are kept by content hash, a few at a time, so the jobs of a
-/// popular adapter do not each re-read and re-check it.
+/// released) and its file read from the store. Parsed files are kept by content hash (<see cref="LoraWeightsCache"/>).
 /// </summary>
 public sealed class LoraAdapterFiles(IImageStore store)
 {
-    private const int Kept = 16;
-    private readonly ConcurrentDictionary<string, LoraWeights> _parsed = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<string> _order = new();
+    private readonly LoraWeightsCache _parsed = new();
 
     /// <summary>The files by the names the spec uses, or null when one can no longer be used.</summary>
     public async Task<IReadOnlyDictionary<string, LoraWeights>?> LoadAsync(
@@ -32,7 +28,7 @@ public sealed class LoraAdapterFiles(IImageStore store)
         for (var i = 0; i < names.Count; i++)
         {
             var adapter = resolution.Adapters[i];
-            if (!_parsed.TryGetValue(adapter.ContentHash, out var weights))
+            if (!_parsed.TryGet(adapter.ContentHash, out var weights))
             {
                 await using var stream = store.OpenRead(tenantId, adapter.ContentPath);
                 if (stream is null)
@@ -43,25 +39,12 @@ public sealed class LoraAdapterFiles(IImageStore store)
                 using var buffer = new MemoryStream();
                 await stream.CopyToAsync(buffer, ct);
                 weights = LoraWeights.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
-                Keep(adapter.ContentHash, weights);
+                _parsed.Keep(weights);
             }
 
             files[names[i]] = weights;
         }
 
         return files;
-    }
-
-    private void Keep(string hash, LoraWeights weights)
-    {
-        if (_parsed.TryAdd(hash, weights))
-        {
-            _order.Enqueue(hash);
-        }
-
-        while (_parsed.Count > Kept && _order.TryDequeue(out var oldest))
-        {
-            _parsed.TryRemove(oldest, out _);
-        }
     }
 }

@@ -1,23 +1,20 @@
-using System.Collections.Concurrent;
 using SdPortal.Inference.Lora;
 
 namespace SdPortal.Inference.Jobs.Remote;
 
 /// <summary>
 /// An inference host's adapter files, read and checked, by SHA-256: a ticket names its adapters by hash, and only the
-/// ones the host does not hold are fetched from the portal. A few are kept (least recently added dropped first); a file
-/// whose bytes do not hash to what the ticket says is refused.
+/// ones the host does not hold are fetched from the portal and kept (<see cref="LoraWeightsCache"/>); a file whose
+/// bytes do not hash to what the ticket says is refused.
 /// </summary>
 public sealed class RemoteAdapterFiles
 {
-    private const int Kept = 16;
-    private readonly ConcurrentDictionary<string, LoraWeights> _files = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<string> _order = new();
+    private readonly LoraWeightsCache _files = new();
 
     /// <summary>The file of <paramref name="sha256"/>, fetched with <paramref name="fetch"/> when not held; null when it cannot be had.</summary>
     public async Task<LoraWeights?> GetAsync(string sha256, Func<CancellationToken, Task<byte[]?>> fetch, CancellationToken cancellationToken)
     {
-        if (_files.TryGetValue(sha256, out var held))
+        if (_files.TryGet(sha256, out var held))
         {
             return held;
         }
@@ -42,16 +39,7 @@ public sealed class RemoteAdapterFiles
             return null;
         }
 
-        if (_files.TryAdd(sha256, weights))
-        {
-            _order.Enqueue(sha256);
-        }
-
-        while (_files.Count > Kept && _order.TryDequeue(out var oldest))
-        {
-            _files.TryRemove(oldest, out _);
-        }
-
+        _files.Keep(weights);
         return weights;
     }
 }
