@@ -106,7 +106,18 @@ internal static class KubernetesManifests
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
+        Process? started;
+        try
+        {
+            started = Process.Start(start);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException(
+                $"{program} is not on PATH ({e.Message}): the deploy/k8s tests need kubectl (with kustomize v5) and Node.js; test.sh installs Node.js.", e);
+        }
+
+        using var process = started ?? throw new InvalidOperationException($"{program} did not start");
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         if (input is not null)
