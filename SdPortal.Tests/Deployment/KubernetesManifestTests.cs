@@ -37,7 +37,7 @@ public sealed class KubernetesManifestTests(ITestOutputHelper output)
         Assert.DoesNotContain(objects, o => (string)o["kind"] == "TriggerAuthentication");
         var trigger = (Dictionary<object, object>)Assert.Single(List(Map(scaledObject, "spec"), "triggers"));
         Assert.Equal("prometheus", trigger["type"]);
-        Assert.Contains("sdportal_queue_depth", (string)Map(trigger, "metadata")["query"], StringComparison.Ordinal);
+        Assert.Equal("max(sum by (instance) (sdportal_jobs))", Map(trigger, "metadata")["query"]);
         Assert.Equal(WorkersPerHost(objects), Map(trigger, "metadata")["threshold"]);
         Assert.Equal("sdportal-inference", Map(Map(scaledObject, "spec"), "scaleTargetRef")["name"]);
     }
