@@ -46,10 +46,27 @@ public sealed class ScalerQueryTests(ITestOutputHelper output)
         });
         var onePerState = await CountAsync(database, query);
 
-        output.WriteLine($"Scaler query: {query}\nempty table {empty}; one job in each of {statuses.Length} states {onePerState}");
+        // As the autoscaler's own role (deploy/k8s/postgres/keda-scaler-role.sql; roles are server-wide, the script is
+        // idempotent): the same count, and nothing else of the table.
+        await using (var owner = new NpgsqlConnection(database.PostgresConnectionString))
+        {
+            await owner.OpenAsync();
+            var script = await File.ReadAllTextAsync(Path.Combine(KubernetesManifests.Folder, "postgres", "keda-scaler-role.sql"));
+            await using var grant = new NpgsqlCommand(script, owner);
+            await grant.ExecuteNonQueryAsync();
+        }
+
+        var scaler = new NpgsqlConnectionStringBuilder(database.PostgresConnectionString) { Username = "sdportal_keda", Password = null }.ConnectionString;
+        var asScaler = await CountAsync(scaler, query);
+        var denied = await Assert.ThrowsAsync<PostgresException>(() => CountAsync(scaler, "SELECT COUNT(\"Prompt\") FROM \"GenerationJobs\""));
+
+        output.WriteLine($"Scaler query: {query}\nempty table {empty}; one job in each of {statuses.Length} states {onePerState}; " +
+                         $"as sdportal_keda {asScaler}, reading prompts: {denied.SqlState} {denied.MessageText}");
         Assert.Equal(0, empty);
         Assert.Equal(JobStates.Open.Count, onePerState);
         Assert.Equal(3, onePerState);
+        Assert.Equal(onePerState, asScaler);
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, denied.SqlState);
     }
 
     [Fact]
@@ -103,9 +120,11 @@ public sealed class ScalerQueryTests(ITestOutputHelper output)
         Assert.False(done.GetProperty("waitingForGpu").GetBoolean());
     }
 
-    private static async Task<long> CountAsync(TestDatabase database, string query)
+    private static Task<long> CountAsync(TestDatabase database, string query) => CountAsync(database.PostgresConnectionString!, query);
+
+    private static async Task<long> CountAsync(string connectionString, string query)
     {
-        await using var connection = new NpgsqlConnection(database.PostgresConnectionString);
+        await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(query, connection);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
