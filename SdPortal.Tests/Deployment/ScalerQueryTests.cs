@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
 using SdPortal.Data;
@@ -76,7 +78,10 @@ public sealed class ScalerQueryTests(ITestOutputHelper output)
         await using var cluster = await InferenceHostCluster.StartAsync(invisibilityTimeoutSeconds: 1800);
         var (_, owner) = await cluster.Portal.RegisterAndLoginAsync("Scaled To Zero");
         var idle = await CountAsync(cluster.Database, query);
-        var id = await PortalWebFactory.SubmitAcceptedAsync(owner, PortalWebFactory.TinyRequest(("steps", 30), ("width", 256), ("height", 256)));
+        var submit = await PortalWebFactory.SubmitGenerationAsync(owner, PortalWebFactory.TinyRequest(("steps", 30), ("width", 256), ("height", 256)));
+        Assert.Equal(HttpStatusCode.Accepted, submit.StatusCode);
+        var accepted = await submit.Content.ReadFromJsonAsync<JsonElement>();
+        var id = accepted.GetProperty("id").GetGuid();
 
         // No host: the dispatcher's pass says the job waits for a GPU, with no ETA.
         JsonElement waiting;
@@ -112,6 +117,7 @@ public sealed class ScalerQueryTests(ITestOutputHelper output)
         Assert.Equal(FairDispatcher.WaitingForGpuReason, waiting.GetProperty("waitReason").GetString());
         Assert.Equal(JsonValueKind.Null, waiting.GetProperty("estimatedStartSeconds").ValueKind);
         Assert.Equal("queued", waiting.GetProperty("status").GetString());
+        Assert.True(accepted.GetProperty("waitingForGpu").GetBoolean(), $"The submission's answer: {accepted}");
         // While the job is open the scaler counts it (whichever of Queued/Dispatched/Running each poll caught); once it
         // ended, nothing: the cooldown starts.
         Assert.All(seen.SkipLast(1), s => Assert.Equal(1, s.Backlog));

@@ -3,7 +3,8 @@ using SdPortal.Inference.Pipeline;
 
 namespace SdPortal.Web.Generation;
 
-public sealed record SubmitGenerationResponse(Guid Id, string Status, int QueuePosition, double EstimatedStartSeconds);
+/// <summary>An accepted job's place; with <paramref name="WaitingForGpu"/> no host is connected and the ETA 0 means "unknown".</summary>
+public sealed record SubmitGenerationResponse(Guid Id, string Status, int QueuePosition, double EstimatedStartSeconds, bool WaitingForGpu = false);
 
 public sealed record CostResponse(long Credits, string Formula);
 
