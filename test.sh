@@ -66,17 +66,17 @@ start_postgres() {
   export SDPORTAL_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Maximum Pool Size=40"
 }
 
+validate_compose() {
+  say "Validating docker-compose.yml"
+  if docker compose version >/dev/null 2>&1; then docker compose config -q; else docker-compose config -q; fi
+}
+
 # The Kubernetes manifests' schema validator (deploy/k8s/validate, versions pinned in its package-lock.json); the
 # tests render deploy/k8s with `kubectl kustomize` (kubectl with kustomize v5, not a Debian package) and run it.
 install_manifest_validator() {
   say "Installing the Kubernetes manifest validator"
   command -v kubectl >/dev/null 2>&1 || echo "kubectl is missing: the deploy/k8s tests need kubectl (kustomize v5) on PATH" >&2
   npm ci --prefix deploy/k8s/validate --no-audit --no-fund --loglevel=error >/dev/null
-}
-
-validate_compose() {
-  say "Validating docker-compose.yml"
-  if docker compose version >/dev/null 2>&1; then docker compose config -q; else docker-compose config -q; fi
 }
 
 report() {
