@@ -36,6 +36,7 @@ public sealed partial class OnnxGenerationEngine : IGenerationEngine, IDisposabl
     private readonly ResidencyOptions _residencyOptions;
     private readonly IMemoryAdmission? _memory;
     private readonly ITimer? _idleSweep;
+    private bool _disposed;
 
     public OnnxGenerationEngine(
         ModelCatalog catalog,
@@ -159,6 +160,15 @@ public sealed partial class OnnxGenerationEngine : IGenerationEngine, IDisposabl
     public void Dispose()
     {
         _idleSweep?.Dispose();
+        // A sweep already running finishes under its device's lock; none starts closing after this.
+        foreach (var residency in _residency.Values)
+        {
+            lock (residency)
+            {
+                _disposed = true;
+            }
+        }
+
         // The loops first: they hold tensors bound to the sessions.
         foreach (var batcher in _batchers.Values.Where(b => b.IsValueCreated))
         {
@@ -234,6 +244,11 @@ public sealed partial class OnnxGenerationEngine : IGenerationEngine, IDisposabl
         {
             lock (residency)
             {
+                if (_disposed)
+                {
+                    return;
+                }
+
                 foreach (var model in residency.EvictIdleFor(idle))
                 {
                     if (Close(model, device))
