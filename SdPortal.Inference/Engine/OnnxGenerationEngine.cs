@@ -243,7 +243,8 @@ public sealed partial class OnnxGenerationEngine : IGenerationEngine, IDisposabl
                 _batching.BucketsFor(d),
                 TimeSpan.FromMilliseconds(_batching.LingerMilliseconds),
                 d,
-                _loggers.CreateLogger<StepBatcher>()),
+                _loggers.CreateLogger<StepBatcher>(),
+                (rows, capacity) => _activity.BatchRan(d, rows, capacity)),
             LazyThreadSafetyMode.ExecutionAndPublication)).Value;
 
     private string LeaseDevice(string modelKey)
