@@ -33,6 +33,9 @@ public sealed class DeviceActivity(TimeProvider time, IDeviceTelemetry? telemetr
         metrics?.StepDone(device);
     }
 
+    /// <summary>Records that an engine serves <paramref name="devices"/> (their GPUs are read for the metrics from now on).</summary>
+    public void Serving(IReadOnlyList<string> devices) => metrics?.Serving(devices);
+
     /// <summary>Records a batched UNet call of <paramref name="rows"/> samples on <paramref name="device"/>, which allowed <paramref name="capacity"/>.</summary>
     public void BatchRan(string device, int rows, int capacity) => metrics?.BatchRan(device, rows, capacity);
 

@@ -55,6 +55,7 @@ public sealed partial class OnnxGenerationEngine : IGenerationEngine, IDisposabl
         _logger = loggers.CreateLogger<OnnxGenerationEngine>();
         _activity = activity;
         Devices = DeviceInventory.Resolve(host.Value.Devices, DeviceInventory.AvailableProviders());
+        _activity.Serving(Devices);
         foreach (var device in Devices)
         {
             _active[device] = 0;

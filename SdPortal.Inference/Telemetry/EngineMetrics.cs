@@ -1,7 +1,5 @@
 using System.Diagnostics.Metrics;
-using Microsoft.Extensions.Options;
 using SdPortal.Inference.Engine;
-using SdPortal.Inference.Hosting;
 using SdPortal.Inference.Models;
 
 namespace SdPortal.Inference.Telemetry;
@@ -21,15 +19,11 @@ public sealed class EngineMetrics
     private readonly Counter<long> _loads;
     private readonly Counter<long> _evictions;
     private readonly IDeviceTelemetry _telemetry;
-    private readonly Lazy<IReadOnlyList<(string Device, int Ordinal)>> _gpus;
+    private volatile (string Device, int Ordinal)[] _gpus = [];
 
-    public EngineMetrics(IMeterFactory meters, IDeviceTelemetry telemetry, IOptions<InferenceHostOptions> host)
+    public EngineMetrics(IMeterFactory meters, IDeviceTelemetry telemetry)
     {
         _telemetry = telemetry;
-        _gpus = new(() => [.. DeviceInventory.Resolve(host.Value.Devices, DeviceInventory.AvailableProviders())
-            .Select(d => (Device: d, Parsed: InferenceDevice.Parse(d)))
-            .Where(d => d.Parsed.Kind == InferenceDeviceKind.Cuda)
-            .Select(d => (d.Device, d.Parsed.DeviceId))]);
         var meter = meters.Create(SdPortalTelemetry.EngineMeterName);
         _steps = meter.CreateCounter<long>("sdportal.engine.steps", "{step}",
             "Denoising steps finished (one per job per UNet call), by device; its rate is the device's steps per second.");
@@ -47,6 +41,24 @@ public sealed class EngineMetrics
         meter.CreateObservableGauge("sdportal.gpu.utilization", () => Read(r => r.UtilizationPercent / 100), "1",
             "Share of the last sample period the GPU was busy (NVML).");
         meter.CreateObservableGauge("sdportal.gpu.temperature", () => Read(r => r.TemperatureCelsius), "Cel", "GPU die temperature (NVML).");
+    }
+
+    /// <summary>
+    /// The engine serves <paramref name="devices"/>: their GPUs are read from now on. Called when an engine is built, so a
+    /// web node that runs no inference reads no GPU, and a host's idle GPUs show before their first job.
+    /// </summary>
+    public void Serving(IReadOnlyList<string> devices)
+    {
+        var gpus = new List<(string, int)>();
+        foreach (var device in devices)
+        {
+            if (InferenceDevice.TryParse(device, out var parsed) && parsed.Kind == InferenceDeviceKind.Cuda)
+            {
+                gpus.Add((device, parsed.DeviceId));
+            }
+        }
+
+        _gpus = [.. gpus];
     }
 
     /// <summary>One denoising step of one job finished on <paramref name="device"/>.</summary>
@@ -71,7 +83,7 @@ public sealed class EngineMetrics
 
     private IEnumerable<Measurement<double>> Read(Func<GpuReading, double?> field)
     {
-        foreach (var (device, ordinal) in _gpus.Value)
+        foreach (var (device, ordinal) in _gpus)
         {
             if (_telemetry.Read(ordinal) is { } reading && field(reading) is { } value)
             {

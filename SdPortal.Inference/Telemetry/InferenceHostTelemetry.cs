@@ -21,7 +21,16 @@ public static class InferenceHostTelemetry
         var port = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>()?.HostMetricsPort ?? 0;
         if (port > 0)
         {
-            telemetry.WithMetrics(metrics => metrics.AddPrometheusHttpListener(o => (o.Host, o.Port) = ("+", port)));
+            telemetry.WithMetrics(metrics => metrics.AddPrometheusHttpListener(o =>
+            {
+                o.Port = port;
+                // Every interface (a scraper is on another machine or pod); the options' Host takes one name only.
+                o.ConfigureHttpListener = (_, listener) =>
+                {
+                    listener.Prefixes.Clear();
+                    listener.Prefixes.Add($"http://*:{port}/");
+                };
+            }));
         }
 
         return builder;

@@ -85,7 +85,8 @@ public sealed partial class JobSettlement(
                 }
 
                 await transaction.CommitAsync(ct);
-                metrics.CreditsCaptured(captured.Outcome == CreditOutcome.Applied ? captured.Amount : 0);
+                // The capture entry moves no balance (the reservation already did): what it captures is the job's reservation.
+                metrics.CreditsCaptured(captured.Outcome == CreditOutcome.Applied ? row.ReservedCredits : 0);
             }
             catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
             {
@@ -154,8 +155,8 @@ public sealed partial class JobSettlement(
             }
 
             await transaction.CommitAsync(ct);
-            metrics.Finished(status.ToLowerInvariant(), null);
-            metrics.CreditsReleased(released.Outcome == CreditOutcome.Applied ? released.Amount : 0);
+            metrics.Finished(GenerationStatusNames.Of(end.To), null);
+            metrics.CreditsReleased(released.Outcome == CreditOutcome.Applied ? Math.Abs(released.Amount) : 0);
             LogEnded(logger, job.JobId, job.TenantId, status, reason, released.Outcome.ToString());
         }
 

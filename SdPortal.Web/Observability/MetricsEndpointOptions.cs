@@ -42,10 +42,14 @@ public sealed class MetricsEndpointOptions : IValidatableObject
         }
     }
 
-    /// <summary>Whether a client at <paramref name="remote"/> may scrape: loopback or a listed network; no address, no.</summary>
-    public bool Admits(IPAddress? remote)
+    /// <summary>
+    /// Whether a client at <paramref name="remote"/> may scrape: loopback or a listed network; no address, no. A request
+    /// still carrying <c>X-Forwarded-For</c> (<paramref name="forwardedFor"/>) came through a proxy the edge does not
+    /// trust: its peer (a same-host proxy on loopback, say) relays someone unknown, so it is refused too.
+    /// </summary>
+    public bool Admits(IPAddress? remote, bool forwardedFor)
     {
-        if (remote is null)
+        if (remote is null || forwardedFor)
         {
             return false;
         }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -24,7 +25,8 @@ public static class PortalTelemetryExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<QueueMetrics>());
 
         var telemetry = builder.AddSdPortalTelemetry(ServiceName)
-            .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter());
+            // No scrape cache: a scrape reads snapshots and counters, never the database, so serving it fresh is cheap.
+            .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         if (builder.ExportsTraces())
         {
             telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddEntityFrameworkCoreInstrumentation());
@@ -47,7 +49,7 @@ public static class PortalTelemetryExtensions
 
         app.MapPrometheusScrapingEndpoint(options.Path, meterProvider: null, configureBranchedPipeline: branch => branch.Use(async (context, next) =>
         {
-            if (!options.Admits(context.Connection.RemoteIpAddress))
+            if (!options.Admits(context.Connection.RemoteIpAddress, context.Request.Headers.ContainsKey(ForwardedHeadersDefaults.XForwardedForHeaderName)))
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return;
