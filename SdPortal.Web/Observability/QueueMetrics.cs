@@ -43,16 +43,21 @@ public sealed partial class QueueMetrics : BackgroundService
     {
         var started = _time.GetTimestamp();
         await using var scope = _scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        // The one cross-tenant reader besides the dispatcher: it names the filter it ignores and only counts.
-        var rows = await db.GenerationJobs.IgnoreQueryFilters([TenantIsolation.FilterName]).AsNoTracking()
-            .Where(j => j.Status == GenerationJobStatus.Queued || j.Status == GenerationJobStatus.Dispatched || j.Status == GenerationJobStatus.Running)
-            .GroupBy(j => new { j.TenantId, j.Status })
-            .Select(g => new GroupRow(g.Key.TenantId, g.Key.Status, g.Count(), g.Min(j => j.CreatedAtUtc)))
-            .ToListAsync(ct);
+        var rows = await OpenJobsByTenantAndState(scope.ServiceProvider.GetRequiredService<PortalDbContext>()).ToListAsync(ct);
         _snapshot = Snapshot.Of(rows);
         _refreshDuration.Record(_time.GetElapsedTime(started).TotalSeconds);
     }
+
+    /// <summary>
+    /// The one query: open jobs counted per tenant and state, with the oldest creation time (the (Status, CreatedAtUtc)
+    /// index serves the filter). The one cross-tenant reader besides the dispatcher: it names the filter it ignores and
+    /// only counts.
+    /// </summary>
+    internal static IQueryable<GroupRow> OpenJobsByTenantAndState(PortalDbContext db) =>
+        db.GenerationJobs.IgnoreQueryFilters([TenantIsolation.FilterName]).AsNoTracking()
+            .Where(j => j.Status == GenerationJobStatus.Queued || j.Status == GenerationJobStatus.Dispatched || j.Status == GenerationJobStatus.Running)
+            .GroupBy(j => new { j.TenantId, j.Status })
+            .Select(g => new GroupRow(g.Key.TenantId, g.Key.Status, g.Count(), g.Min(j => j.CreatedAtUtc)));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -75,7 +80,7 @@ public sealed partial class QueueMetrics : BackgroundService
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the job table for the queue metrics failed; the last reading stands")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception);
 
-    private sealed record GroupRow(Guid TenantId, GenerationJobStatus Status, int Count, DateTime OldestCreatedAtUtc);
+    internal sealed record GroupRow(Guid TenantId, GenerationJobStatus Status, int Count, DateTime OldestCreatedAtUtc);
 
     /// <summary>One reading of the job table, as the gauges' measurements.</summary>
     private sealed record Snapshot(Measurement<long>[] Depth, (KeyValuePair<string, object?> Tenant, DateTime Oldest)[] Oldest, Measurement<long>[] ByState)
