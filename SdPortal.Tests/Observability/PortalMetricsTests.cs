@@ -1,5 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using SdPortal.Data;
+using SdPortal.Inference.Engine;
+using SdPortal.Inference.Gpu;
+using SdPortal.Inference.Telemetry;
 using SdPortal.Tests.Browser;
 using SdPortal.Tests.Support;
 using SdPortal.Web.Observability;
@@ -94,5 +98,33 @@ public sealed class PortalMetricsTests(ITestOutputHelper output)
         Assert.Equal(1, scrape.Sum("sdportal_hangfire_executions_total", ("outcome", "succeeded"), ("job_type", "GenerationWork.RunAsync")));
         Assert.Contains("http_server_request_duration_seconds_count", scrape.Names);
         Assert.Contains("dotnet_gc_collections_total", scrape.Names);
+    }
+
+    [Fact]
+    public async Task AGpuWithoutNvml_GivesNoGpuSeries_AndTheScrapeStillAnswers()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        // The real NVML reader on a machine where the driver cannot be loaded.
+        await using var portal = new PortalWebFactory(database, new Dictionary<string, string?> { ["Jobs:RunInferenceInProcess"] = "false" })
+        {
+            TestServices = services => services.AddSingleton<IDeviceTelemetry>(new NvmlDeviceTelemetry(NoDriver, null, NullLogger.Instance)),
+        };
+        portal.StartOnKestrel();
+        using var scraper = new HttpClient { BaseAddress = new Uri(portal.Url("/")) };
+        portal.Services.GetRequiredService<EngineMetrics>().Serving(["cuda:0", "cuda:1"]);
+
+        var first = await PrometheusScrape.GetAsync(scraper);
+        var second = await PrometheusScrape.GetAsync(scraper);
+
+        var gpu = second.Names.Where(n => n.StartsWith("sdportal_gpu_", StringComparison.Ordinal)).ToList();
+        output.WriteLine($"two CUDA devices served, NVML unavailable: {first.Samples.Count} then {second.Samples.Count} samples, GPU series [{string.Join(", ", gpu)}]");
+        Assert.Empty(gpu);
+        Assert.NotEmpty(second.Of("sdportal_jobs"));
+    }
+
+    private static INvml? NoDriver(out string? failure)
+    {
+        failure = "libnvidia-ml.so.1 could not be loaded (no NVIDIA driver on this machine)";
+        return null;
     }
 }
