@@ -5,6 +5,7 @@ using SdPortal.Inference.Engine;
 using SdPortal.Inference.Gpu;
 using SdPortal.Inference.Telemetry;
 using SdPortal.Tests.Browser;
+using SdPortal.Tests.Generation;
 using SdPortal.Tests.Support;
 using SdPortal.Web.Observability;
 using Xunit.Abstractions;
@@ -64,6 +65,8 @@ public sealed class PortalMetricsTests(ITestOutputHelper output)
         Assert.Empty(drained.Of("sdportal_queue_depth"));
         Assert.Equal(0, drained.Sum("sdportal_jobs"));
         Assert.Equal(4, drained.Sum("sdportal_jobs_finished_total", ("outcome", "canceled")));
+        // None of them had started: no run time to record.
+        Assert.Equal(0, drained.Sum("sdportal_job_run_duration_seconds_count"));
         Assert.True(drained.Sum("sdportal_credits_reserved_total") > 0);
         Assert.Equal(drained.Sum("sdportal_credits_reserved_total"), drained.Sum("sdportal_credits_released_total"));
     }
@@ -98,6 +101,33 @@ public sealed class PortalMetricsTests(ITestOutputHelper output)
         Assert.Equal(1, scrape.Sum("sdportal_hangfire_executions_total", ("outcome", "succeeded"), ("job_type", "GenerationWork.RunAsync")));
         Assert.Contains("http_server_request_duration_seconds_count", scrape.Names);
         Assert.Contains("dotnet_gc_collections_total", scrape.Names);
+    }
+
+    [Fact]
+    public async Task ARunningJobCanceled_RecordsItsRunTimeUnderItsOutcome()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var portal = new PortalWebFactory(database, PortalWebFactory.GenerationSettings(workers: 1))
+        {
+            TestServices = TestEngines.Slow(TimeSpan.FromMilliseconds(100)),
+        };
+        portal.StartOnKestrel();
+        var (_, owner) = await portal.RegisterAndLoginAsync("Changed Mind");
+        using var scraper = new HttpClient { BaseAddress = new Uri(portal.Url("/")) };
+
+        var id = await PortalWebFactory.SubmitAcceptedAsync(owner, PortalWebFactory.TinyRequest(("steps", 40)));
+        await PortalWebFactory.WaitForStatusAsync(owner, id, "running");
+        Assert.True((await owner.PostAsync(U($"/api/v1/generations/{id}/cancel"), null)).IsSuccessStatusCode);
+        await PortalWebFactory.WaitForStatusAsync(owner, id, "canceled");
+        var scrape = await PrometheusScrape.GetAsync(scraper);
+
+        output.WriteLine($"canceled while running: finished={scrape.Sum("sdportal_jobs_finished_total", ("outcome", "canceled"))}, " +
+                         $"run count={scrape.Sum("sdportal_job_run_duration_seconds_count", ("outcome", "canceled"))} sum={scrape.Sum("sdportal_job_run_duration_seconds_sum", ("outcome", "canceled")):0.000} s, " +
+                         $"released={scrape.Sum("sdportal_credits_released_total")}");
+        Assert.Equal(1, scrape.Sum("sdportal_jobs_finished_total", ("outcome", "canceled")));
+        Assert.Equal(1, scrape.Sum("sdportal_job_run_duration_seconds_count", ("outcome", "canceled")));
+        Assert.True(scrape.Sum("sdportal_job_run_duration_seconds_sum", ("outcome", "canceled")) > 0);
+        Assert.Equal(scrape.Sum("sdportal_credits_reserved_total"), scrape.Sum("sdportal_credits_released_total"));
     }
 
     [Fact]

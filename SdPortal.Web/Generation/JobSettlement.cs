@@ -154,8 +154,12 @@ public sealed partial class JobSettlement(
                 return false;
             }
 
+            // The run time of a job that had started (null for one that never did), read under the row's new lock.
+            var times = await db.GenerationJobs.AsNoTracking().Where(j => j.Id == job.JobId)
+                .Select(j => new { j.StartedAtUtc, j.CompletedAtUtc }).SingleAsync(ct);
+            var ran = times.CompletedAtUtc - times.StartedAtUtc;
             await transaction.CommitAsync(ct);
-            metrics.Finished(GenerationStatusNames.Of(end.To), null);
+            metrics.Finished(GenerationStatusNames.Of(end.To), ran);
             metrics.CreditsReleased(released.Outcome == CreditOutcome.Applied ? Math.Abs(released.Amount) : 0);
             LogEnded(logger, job.JobId, job.TenantId, status, reason, released.Outcome.ToString());
         }

@@ -26,7 +26,7 @@ public sealed class PortalMetrics
         _wait = meter.CreateHistogram<double>("sdportal.job.wait.duration", "s",
             "From submission to a worker's first start of the job.", advice: new() { HistogramBucketBoundaries = Seconds });
         _run = meter.CreateHistogram<double>("sdportal.job.run.duration", "s",
-            "From a job's first start to its settlement, by outcome.", advice: new() { HistogramBucketBoundaries = Seconds });
+            "From a job's first start to its settlement, by outcome (jobs that never started have none).", advice: new() { HistogramBucketBoundaries = Seconds });
         _reserved = meter.CreateCounter<long>("sdportal.credits.reserved", "{credit}", "Credits reserved for accepted jobs.");
         _captured = meter.CreateCounter<long>("sdportal.credits.captured", "{credit}", "Reserved credits captured by succeeded jobs.");
         _released = meter.CreateCounter<long>("sdportal.credits.released", "{credit}", "Reserved credits released by jobs that failed or were cancelled.");
