@@ -10,6 +10,7 @@ using SdPortal.Web.Identity;
 using SdPortal.Web.Inputs;
 using SdPortal.Web.Jobs;
 using SdPortal.Web.Mail;
+using SdPortal.Web.Observability;
 using SdPortal.Web.Operators;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -26,6 +27,7 @@ builder.AddGenerationJobs(storage);
 builder.AddInputImages();
 builder.AddLoraAdapters();
 builder.AddPortalHealthChecks();
+builder.AddPortalTelemetry();
 builder.AddPortalUi();
 
 var app = builder.Build();
@@ -35,6 +37,7 @@ app.UsePortalEdge();
 app.UsePortalErrorHandling();
 app.UsePortalIdentity();
 app.MapPortalHealthChecks();
+app.MapPortalMetrics();
 app.MapPortalApi();
 app.MapBilling();
 app.MapGenerationApi();

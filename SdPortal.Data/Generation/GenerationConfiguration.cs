@@ -15,6 +15,7 @@ internal sealed class GenerationJobConfiguration : IEntityTypeConfiguration<Gene
         builder.Property(j => j.Warnings).HasMaxLength(2000);
         builder.Property(j => j.WorkerName).HasMaxLength(200);
         builder.Property(j => j.TimingsJson).HasMaxLength(1000);
+        builder.Property(j => j.TraceParent).HasMaxLength(64); // 55 characters in W3C version 00
         builder.HasIndex(j => new { j.TenantId, j.Status });
         // The dispatcher's scan: queued and in-flight jobs of every tenant, oldest first.
         builder.HasIndex(j => new { j.Status, j.CreatedAtUtc });

@@ -74,6 +74,12 @@ public sealed class GenerationJob : ITenantOwned
     /// <summary>Stage timings of the successful run as JSON (text encoding, denoising, decoding, total).</summary>
     public string? TimingsJson { get; set; }
 
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the span that submitted the job (null when no one traced it): the dispatcher, the
+    /// host's run and the settlement continue that trace, so one job is one trace whichever web node or host touches it.
+    /// </summary>
+    public string? TraceParent { get; set; }
+
     /// <summary>What the user should know about the finished run (e.g. a plain-syntax prompt cut at 75 tokens), one per line.</summary>
     public string? Warnings { get; set; }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SdPortal.Inference.Hosting;
+using SdPortal.Inference.Telemetry;
 
 namespace SdPortal.Inference.Cli;
 
@@ -24,6 +25,7 @@ internal sealed class HostCommand : ICliCommand
     {
         var builder = Host.CreateApplicationBuilder();
         builder.AddInferenceHost();
+        builder.AddInferenceHostTelemetry();
         // One line per gateway call at Information would drown the job log; failures still show as warnings.
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Services.AddHostedService<DeviceAnnouncer>();

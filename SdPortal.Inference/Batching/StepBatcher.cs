@@ -28,6 +28,7 @@ internal sealed partial class StepBatcher : IUNetEvaluator, IDisposable
     private readonly TimeSpan _linger;
     private readonly ILogger _logger;
     private readonly Thread _loop;
+    private readonly Action<int, int>? _onCall; // (rows, capacity) of each call, for the engine's metrics
     private long _arrivals;
     private long _calls;
     private long _servings;
@@ -37,8 +38,9 @@ internal sealed partial class StepBatcher : IUNetEvaluator, IDisposable
     private RunOptions? _inFlightOptions;
     private bool _stopping;
 
-    public StepBatcher(IBatchRunner runner, BatchBuckets buckets, TimeSpan linger, string device, ILogger logger)
+    public StepBatcher(IBatchRunner runner, BatchBuckets buckets, TimeSpan linger, string device, ILogger logger, Action<int, int>? onCall = null)
     {
+        _onCall = onCall;
         _runner = runner;
         _buckets = buckets;
         _backoff = new OutOfMemoryBackoff(buckets);
@@ -291,11 +293,15 @@ internal sealed partial class StepBatcher : IUNetEvaluator, IDisposable
             _runner.Run(key, slots, bucket, options);
         }
 
+        int capacity;
         lock (_gate)
         {
             _samplesRun += samples;
             _paddingRun += bucket - samples;
+            capacity = _backoff.Capacity;
         }
+
+        _onCall?.Invoke(samples, capacity);
     }
 
     private void Finish(List<PendingStep> members)

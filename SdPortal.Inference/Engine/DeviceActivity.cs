@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using SdPortal.Inference.Models;
+using SdPortal.Inference.Telemetry;
 
 namespace SdPortal.Inference.Engine;
 
@@ -8,7 +9,7 @@ namespace SdPortal.Inference.Engine;
 /// operators. Cheap and lock-light: the denoising thread records a step with one enqueue. A GPU's memory, utilisation
 /// and temperature come from <paramref name="telemetry"/> (NVML) when the device is described; without it they are null.
 /// </summary>
-public sealed class DeviceActivity(TimeProvider time, IDeviceTelemetry? telemetry = null)
+public sealed class DeviceActivity(TimeProvider time, IDeviceTelemetry? telemetry = null, EngineMetrics? metrics = null)
 {
     /// <summary>The window over which <see cref="DeviceStatus.StepsPerSecond"/> is measured.</summary>
     public static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(10);
@@ -29,13 +30,32 @@ public sealed class DeviceActivity(TimeProvider time, IDeviceTelemetry? telemetr
         var counters = For(device);
         counters.Steps.Enqueue(time.GetTimestamp());
         Prune(counters);
+        metrics?.StepDone(device);
     }
 
+    /// <summary>Records that an engine serves <paramref name="devices"/> (their GPUs are read for the metrics from now on).</summary>
+    public void Serving(IReadOnlyList<string> devices) => metrics?.Serving(devices);
+
+    /// <summary>Records a batched UNet call of <paramref name="rows"/> samples on <paramref name="device"/>, which allowed <paramref name="capacity"/>.</summary>
+    public void BatchRan(string device, int rows, int capacity) => metrics?.BatchRan(device, rows, capacity);
+
     /// <summary>Records that <paramref name="model"/> has open sessions on <paramref name="device"/>.</summary>
-    public void ModelLoaded(string device, string model) => For(device).Models.TryAdd(model, 0);
+    public void ModelLoaded(string device, string model)
+    {
+        if (For(device).Models.TryAdd(model, 0))
+        {
+            metrics?.ModelLoaded(device, model);
+        }
+    }
 
     /// <summary>Records that <paramref name="model"/>'s sessions on <paramref name="device"/> were closed.</summary>
-    public void ModelUnloaded(string device, string model) => For(device).Models.TryRemove(model, out _);
+    public void ModelUnloaded(string device, string model)
+    {
+        if (For(device).Models.TryRemove(model, out _))
+        {
+            metrics?.ModelEvicted(device, model);
+        }
+    }
 
     /// <summary>
     /// What <paramref name="device"/> is doing now: for the CPU, memory as the process's working set; for

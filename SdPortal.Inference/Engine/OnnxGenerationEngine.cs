@@ -68,6 +68,7 @@ public sealed partial class OnnxGenerationEngine : IGenerationEngine, IDisposabl
                 : "this ONNX Runtime build has no CUDA provider");
         }
 
+        _activity.Serving(Devices);
         foreach (var device in Devices)
         {
             _active[device] = 0;
@@ -310,7 +311,8 @@ public sealed partial class OnnxGenerationEngine : IGenerationEngine, IDisposabl
                 _batching.BucketsFor(d),
                 TimeSpan.FromMilliseconds(_batching.LingerMilliseconds),
                 d,
-                _loggers.CreateLogger<StepBatcher>()),
+                _loggers.CreateLogger<StepBatcher>(),
+                (rows, capacity) => _activity.BatchRan(d, rows, capacity)),
             LazyThreadSafetyMode.ExecutionAndPublication)).Value;
 
     private string LeaseDevice(string modelKey)

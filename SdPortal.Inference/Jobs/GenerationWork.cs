@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using Hangfire;
 using Hangfire.Server;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SdPortal.Inference.Engine;
+using SdPortal.Inference.Telemetry;
 
 namespace SdPortal.Inference.Jobs;
 
@@ -56,6 +58,7 @@ public sealed partial class GenerationWork(
             }
         });
         var shutdown = lifetime.ApplicationStopping;
+        using var trace = JobTrace.Start("job run", jobId, ActivityKind.Consumer);
         var job = new JobRef(tenantId, jobId);
         if (await StartAsync(job, shutdown) is not { } ticket)
         {

@@ -53,10 +53,10 @@ internal sealed class InferenceHostCluster : IAsyncDisposable
     }
 
     /// <summary>Starts a host process and waits until the portal sees its workers on the generation queue.</summary>
-    public async Task<InferenceHostProcess> StartHostAsync(int workers)
+    public async Task<InferenceHostProcess> StartHostAsync(int workers, params (string Name, string Value)[] environment)
     {
         var before = GenerationWorkers();
-        var host = InferenceHostProcess.Start(Database, Portal.ClientOptions.BaseAddress, HostToken, workers, InvisibilityTimeoutSeconds);
+        var host = InferenceHostProcess.Start(Database, Portal.ClientOptions.BaseAddress, HostToken, workers, InvisibilityTimeoutSeconds, environment);
         _hosts.Add(host);
         var watch = Stopwatch.StartNew();
         while (GenerationWorkers() < before + workers)

@@ -37,7 +37,9 @@ internal sealed class InferenceHostProcess : IAsyncDisposable
         }
     }
 
-    public static InferenceHostProcess Start(TestDatabase database, Uri portal, string hostToken, int workersPerDevice, int invisibilityTimeoutSeconds)
+    /// <summary>Starts a host process; <paramref name="environment"/> adds variables (e.g. <c>Telemetry__HostMetricsPort</c>) over the defaults.</summary>
+    public static InferenceHostProcess Start(TestDatabase database, Uri portal, string hostToken, int workersPerDevice, int invisibilityTimeoutSeconds,
+        params (string Name, string Value)[] environment)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -58,6 +60,11 @@ internal sealed class InferenceHostProcess : IAsyncDisposable
                 ["Logging__Console__FormatterName"] = "simple",
             },
         };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         var host = new InferenceHostProcess(Process.Start(start)!);
         host._process.OutputDataReceived += (_, e) => host.Append(e.Data);
         host._process.ErrorDataReceived += (_, e) => host.Append(e.Data);

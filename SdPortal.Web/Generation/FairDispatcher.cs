@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SdPortal.Data;
 using SdPortal.Data.Tenancy;
 using SdPortal.Inference.Jobs;
+using SdPortal.Inference.Telemetry;
 
 namespace SdPortal.Web.Generation;
 
@@ -114,6 +116,9 @@ public sealed partial class FairDispatcher(
         await using var scope = scopes.CreateTenantScope(job.TenantId);
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         var now = time.GetUtcNow().UtcDateTime;
+        // The submit span's context, read only while someone records traces: the job's trace continues here.
+        var traceParent = JobTrace.Listening ? await db.GenerationJobs.Where(j => j.Id == job.Id).Select(j => j.TraceParent).SingleOrDefaultAsync(ct) : null;
+        using var trace = JobTrace.Start("job dispatch", job.Id, ActivityKind.Producer, traceParent);
         if (!await lifecycle.ClaimAsync(db, job.Id, ct))
         {
             return false;

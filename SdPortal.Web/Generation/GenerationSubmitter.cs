@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SdPortal.Data;
@@ -7,8 +8,10 @@ using SdPortal.Inference.Engine;
 using SdPortal.Inference.Memory;
 using SdPortal.Inference.Pipeline;
 using SdPortal.Inference.Schedulers;
+using SdPortal.Inference.Telemetry;
 using SdPortal.Web.Adapters;
 using SdPortal.Web.Inputs;
+using SdPortal.Web.Observability;
 
 namespace SdPortal.Web.Generation;
 
@@ -35,6 +38,7 @@ public sealed partial class GenerationSubmitter(
     QueueBoard board,
     IOptionsMonitor<GenerationOptions> options,
     TimeProvider time,
+    PortalMetrics metrics,
     ILogger<GenerationSubmitter> logger)
 {
     /// <summary>The longest client idempotency key accepted.</summary>
@@ -87,6 +91,8 @@ public sealed partial class GenerationSubmitter(
             ReservedCredits = credits,
             CreatedAtUtc = time.GetUtcNow().UtcDateTime,
         };
+        using var trace = JobTrace.Start("job submit", job.Id, ActivityKind.Producer);
+        job.TraceParent = trace?.Id;
 
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
@@ -112,6 +118,7 @@ public sealed partial class GenerationSubmitter(
             }
 
             await transaction.CommitAsync(ct);
+            metrics.CreditsReserved(reserved.Outcome == CreditOutcome.Applied ? credits : 0);
         }
 
         LogAccepted(logger, job.Id, tenantId, userId, job.Model, spec.Mode, spec.DenoisingSteps, credits);

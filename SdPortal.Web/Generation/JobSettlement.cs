@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Linq.Expressions;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -7,6 +8,8 @@ using SdPortal.Data.Generation;
 using SdPortal.Data.Images;
 using SdPortal.Data.Tenancy;
 using SdPortal.Inference.Jobs;
+using SdPortal.Inference.Telemetry;
+using SdPortal.Web.Observability;
 
 namespace SdPortal.Web.Generation;
 
@@ -25,6 +28,7 @@ public sealed partial class JobSettlement(
     QueueBoard board,
     LiveProgress live,
     TimeProvider time,
+    PortalMetrics metrics,
     ILogger<JobSettlement> logger)
 {
     /// <summary>Settles the success of the holder of <paramref name="lease"/>; false when the result was discarded.</summary>
@@ -39,6 +43,9 @@ public sealed partial class JobSettlement(
             LogNotHolder(logger, job.JobId, job.TenantId, row?.Status.ToString() ?? "unknown", "success");
             return false;
         }
+
+        // Under the worker's call when it carried the trace; else (a caller that did not) the job's stored submit span.
+        using var trace = JobTrace.Start("job settle", job.JobId, traceParent: Activity.Current is null ? row.TraceParent : null);
 
         var stored = await StoreImagesAsync(db, job, output, ct);
         var timings = JsonSerializer.Serialize(new
@@ -78,6 +85,8 @@ public sealed partial class JobSettlement(
                 }
 
                 await transaction.CommitAsync(ct);
+                // The capture entry moves no balance (the reservation already did): what it captures is the job's reservation.
+                metrics.CreditsCaptured(captured.Outcome == CreditOutcome.Applied ? row.ReservedCredits : 0);
             }
             catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
             {
@@ -95,10 +104,13 @@ public sealed partial class JobSettlement(
             }
         }
 
-        if (row.StartedAtUtc is { } started)
+        var ran = time.GetUtcNow().UtcDateTime - row.StartedAtUtc;
+        if (ran is { } run)
         {
-            board.RecordRun(time.GetUtcNow().UtcDateTime - started);
+            board.RecordRun(run);
         }
+
+        metrics.Finished("succeeded", ran);
 
         var all = await db.GeneratedImages.AsNoTracking().Where(i => i.JobId == job.JobId).OrderBy(i => i.Index).ToListAsync(CancellationToken.None);
         LogSucceeded(logger, job.JobId, job.TenantId, all.Count, output.Device);
@@ -115,6 +127,7 @@ public sealed partial class JobSettlement(
         await using var scope = scopes.CreateTenantScope(job.TenantId);
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         var status = end.To.ToString();
+        using var trace = JobTrace.Start("job settle", job.JobId);
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
             var step = live.Find(job.JobId)?.Step;
@@ -141,7 +154,13 @@ public sealed partial class JobSettlement(
                 return false;
             }
 
+            // The run time of a job that had started (null for one that never did), read under the row's new lock.
+            var times = await db.GenerationJobs.AsNoTracking().Where(j => j.Id == job.JobId)
+                .Select(j => new { j.StartedAtUtc, j.CompletedAtUtc }).SingleAsync(ct);
+            var ran = times.CompletedAtUtc - times.StartedAtUtc;
             await transaction.CommitAsync(ct);
+            metrics.Finished(GenerationStatusNames.Of(end.To), ran);
+            metrics.CreditsReleased(released.Outcome == CreditOutcome.Applied ? Math.Abs(released.Amount) : 0);
             LogEnded(logger, job.JobId, job.TenantId, status, reason, released.Outcome.ToString());
         }
 

@@ -6,6 +6,7 @@ using SdPortal.Inference.Jobs;
 using SdPortal.Inference.Pipeline;
 using SdPortal.Web.Adapters;
 using SdPortal.Web.Inputs;
+using SdPortal.Web.Observability;
 using SdPortal.Web.Operators;
 
 namespace SdPortal.Web.Generation;
@@ -24,7 +25,9 @@ public sealed class PortalJobGateway(
     LiveProgress live,
     GenerationEvents events,
     FairDispatcher dispatcher,
-    WorkerPool pool) : IJobGateway
+    WorkerPool pool,
+    PortalMetrics metrics,
+    TimeProvider time) : IJobGateway
 {
     public async Task<JobTicket?> StartAsync(JobRef job, string workerName, CancellationToken cancellationToken)
     {
@@ -72,6 +75,11 @@ public sealed class PortalJobGateway(
         if (await lifecycle.StartAsync(db, job.JobId, workerName, cancellationToken) is not { } lease)
         {
             return null;
+        }
+
+        if (row.StartedAtUtc is null)
+        {
+            metrics.Started(time.GetUtcNow().UtcDateTime - row.CreatedAtUtc);
         }
 
         live.Record(job.JobId, 0, row.TotalSteps);

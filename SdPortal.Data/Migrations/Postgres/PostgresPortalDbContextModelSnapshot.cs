@@ -812,6 +812,10 @@ namespace SdPortal.Data.Migrations.Postgres
                     b.Property<int>("TotalSteps")
                         .HasColumnType("integer");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<Guid>("UserId")
                         .HasColumnType("uuid");
 

@@ -802,6 +802,10 @@ namespace SdPortal.Data.Migrations.Sqlite
                     b.Property<int>("TotalSteps")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("UserId")
                         .HasColumnType("TEXT");
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using SdPortal.Data;
 using SdPortal.Web.Billing.Handlers;
+using SdPortal.Web.Observability;
 
 namespace SdPortal.Web.Billing.Processing;
 
@@ -12,6 +13,7 @@ internal sealed class StripeEventDispatcher(
     IDbContextFactory<PortalDbContext> contexts,
     IEnumerable<IStripeEventHandler> handlers,
     TimeProvider time,
+    PortalMetrics metrics,
     ILogger<StripeEventDispatcher> logger)
 {
     private const int MaxErrorLength = 4000;
@@ -34,10 +36,12 @@ internal sealed class StripeEventDispatcher(
         }
 
         string outcome;
+        StripeEvent stripeEvent;
+        IStripeEventHandler? handler;
         try
         {
-            var stripeEvent = StripeEvent.Parse(row.Payload);
-            var handler = handlers.FirstOrDefault(h => h.EventType == stripeEvent.Type);
+            stripeEvent = StripeEvent.Parse(row.Payload);
+            handler = handlers.FirstOrDefault(h => h.EventType == stripeEvent.Type);
             outcome = handler is null ? "ignored (no handler for this type)" : await handler.HandleAsync(stripeEvent, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -55,6 +59,8 @@ internal sealed class StripeEventDispatcher(
         var now = time.GetUtcNow().UtcDateTime;
         await db.StripeEvents.Where(e => e.Id == rowId && e.ProcessedAtUtc == null)
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.ProcessedAtUtc, now).SetProperty(e => e.LastError, (string?)null), cancellationToken);
+        // Tagged by the handled types only: whatever else Stripe sends counts as "other", so the series stay few.
+        metrics.WebhookProcessed(handler?.EventType ?? "other", now - DateTimeOffset.FromUnixTimeSeconds(stripeEvent.Created).UtcDateTime);
         logger.LogInformation("Stripe event {EventId} ({Type}) processed on attempt {Attempt}: {Outcome}",
             row.EventId, row.Type, row.Attempts + 1, outcome);
     }
