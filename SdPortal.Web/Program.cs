@@ -11,6 +11,7 @@ using SdPortal.Web.Inputs;
 using SdPortal.Web.Jobs;
 using SdPortal.Web.Mail;
 using SdPortal.Web.Operators;
+using SdPortal.Web.SharedState;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -22,6 +23,7 @@ builder.AddPortalIdentity();
 builder.AddPortalMail();
 builder.AddPortalApi();
 builder.AddBilling();
+builder.AddSharedState();
 builder.AddGenerationJobs(storage);
 builder.AddInputImages();
 builder.AddLoraAdapters();

@@ -22,7 +22,7 @@ public sealed partial class JobSettlement(
     JobLifecycle lifecycle,
     IImageStore images,
     GenerationEvents events,
-    QueueBoard board,
+    RunTimeAverage runTimes,
     LiveProgress live,
     TimeProvider time,
     ILogger<JobSettlement> logger)
@@ -97,7 +97,7 @@ public sealed partial class JobSettlement(
 
         if (row.StartedAtUtc is { } started)
         {
-            board.RecordRun(time.GetUtcNow().UtcDateTime - started);
+            await runTimes.RecordAsync(time.GetUtcNow().UtcDateTime - started);
         }
 
         var all = await db.GeneratedImages.AsNoTracking().Where(i => i.JobId == job.JobId).OrderBy(i => i.Index).ToListAsync(CancellationToken.None);
@@ -117,7 +117,7 @@ public sealed partial class JobSettlement(
         var status = end.To.ToString();
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
-            var step = live.Find(job.JobId)?.Step;
+            var step = (await live.FindAsync(job.JobId))?.Step;
             var moved = await lifecycle.EndAsync(db, job.JobId, end, guard, s =>
             {
                 s.SetProperty(j => j.Error, reason);
