@@ -50,11 +50,14 @@ internal sealed class TwoWebNodes : IAsyncDisposable
     {
         var host = InferenceHostProcess.Start(Database, B.ClientOptions.BaseAddress, InferenceHostCluster.HostToken, workers, invisibilityTimeoutSeconds: 1800);
         _hosts.Add(host);
-        await HubRecorder.EventuallyAsync(() =>
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!(await PoolAsync(B)).Workers.Any(w => w.Report.WorkerName == host.WorkerName))
         {
             Assert.False(host.HasExited, $"The inference host exited:\n{host.Output}");
-            return PoolAsync(B).GetAwaiter().GetResult().Workers.Any(w => w.Report.WorkerName == host.WorkerName);
-        }, $"the host's first worker report reaches node B", TimeSpan.FromSeconds(60));
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"The host's first worker report did not reach node B:\n{host.Output}");
+            await Task.Delay(100);
+        }
+
         return host;
     }
 
