@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using SdPortal.Web.SharedState;
 
 namespace SdPortal.Web.Generation;
 
@@ -8,7 +9,7 @@ namespace SdPortal.Web.Generation;
 /// (through the gateway), and with the Redis backplane every web node's hub clients receive them.
 /// </summary>
 public sealed class GenerationEvents(
-    IHubContext<GenerationHub, IGenerationClient> hub, JobEventRelay circuits, LivePreviews previews, TimeProvider time)
+    IHubContext<GenerationHub, IGenerationClient> hub, JobEventRelay circuits, LivePreviews previews, TimeProvider time, ILogger<GenerationEvents> logger)
 {
     public Task QueuedAsync(Guid tenantId, Guid jobId, QueueSpot spot) =>
         Raise(tenantId, new JobQueuedEvent(jobId, spot.Position, spot.EstimatedStartSeconds), (c, e) => c.JobQueued(e));
@@ -40,6 +41,15 @@ public sealed class GenerationEvents(
         where TEvent : IJobEvent
     {
         await circuits.PublishAsync(e);
-        await send(hub.Clients.Groups(GenerationHub.JobGroup(e.JobId), GenerationHub.TenantAdminsGroup(tenantId)), e);
+        try
+        {
+            await send(hub.Clients.Groups(GenerationHub.JobGroup(e.JobId), GenerationHub.TenantAdminsGroup(tenantId)), e);
+        }
+        catch (Exception ex) when (RedisFailures.Is(ex))
+        {
+            // The backplane publishes every send through Redis: an event is advisory, the job's start, report or
+            // settlement that raised it must not fail for it (ADR-022).
+            RedisFailures.LogUnavailable(logger, ex, "hub send", "hub clients miss this event; their pages re-read the job");
+        }
     }
 }
