@@ -112,4 +112,26 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
         Assert.Equal(limit, statuses.Count(s => s == HttpStatusCode.Accepted));
         Assert.Equal(limit, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
     }
+
+    [Fact]
+    public async Task TheSignInBudgetOfAnAddress_HoldsAcrossTwoWebNodes_NotPerNode()
+    {
+        const int budget = 4;
+        var redis = TestRedis.Create();
+        await using var database = await TestDatabase.CreateAsync(SdPortal.Data.DatabaseProvider.PostgreSql);
+        var settings = new Dictionary<string, string?>(redis.Settings) { ["Auth:LoginAttemptsPerWindow"] = budget.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        await using var a = new PortalWebFactory(database, settings);
+        await using var b = new PortalWebFactory(database, settings);
+
+        // Credential stuffing from one address, spread over both nodes by the load balancer.
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 2 * budget; i++)
+        {
+            using var response = await (i % 2 == 0 ? a : b).TryLoginAsync($"victim{i}@example.test", "Summer2024!");
+            statuses.Add(response.StatusCode);
+        }
+
+        output.WriteLine($"Sign-in budget {budget} over two nodes, alternating: {string.Join(", ", statuses.Select(s => (int)s))}");
+        Assert.Equal(Enumerable.Repeat(HttpStatusCode.Unauthorized, budget).Concat(Enumerable.Repeat(HttpStatusCode.TooManyRequests, budget)), statuses);
+    }
 }
