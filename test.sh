@@ -14,6 +14,8 @@ missing_packages() {
   command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
   [ -x /usr/bin/chromium ] || need+=(chromium)
   docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
+  command -v node >/dev/null 2>&1 || need+=(nodejs)
+  command -v npm >/dev/null 2>&1 || need+=(npm)
   echo "${need[@]:-}"
 }
 
@@ -97,6 +99,14 @@ validate_compose() {
   if docker compose version >/dev/null 2>&1; then docker compose config -q; else docker-compose config -q; fi
 }
 
+# The Kubernetes manifests' schema validator (deploy/k8s/validate, versions pinned in its package-lock.json); the
+# tests render deploy/k8s with `kubectl kustomize` (kubectl with kustomize v5, not a Debian package) and run it.
+install_manifest_validator() {
+  say "Installing the Kubernetes manifest validator"
+  command -v kubectl >/dev/null 2>&1 || echo "kubectl is missing: the deploy/k8s tests need kubectl (kustomize v5) on PATH" >&2
+  npm ci --prefix deploy/k8s/validate --no-audit --no-fund --loglevel=error >/dev/null
+}
+
 report() {
   local trx
   trx=$(ls -t "$root_dir"/TestResults/*.trx 2>/dev/null | head -n 1 || true)
@@ -117,6 +127,7 @@ say "Restoring tools and checking formatting"
 dotnet tool restore >/dev/null
 dotnet format SdPortal.sln --verify-no-changes
 validate_compose
+install_manifest_validator
 
 say "Building"
 dotnet build SdPortal.sln -c Release -warnaserror

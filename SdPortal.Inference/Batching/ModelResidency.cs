@@ -5,11 +5,14 @@ namespace SdPortal.Inference.Batching;
 /// idle models (no job running on them), least recently used first; a model with jobs running is never evicted. When
 /// even that cannot make room the model is admitted over budget (the caller logs it): refusing would fail the job,
 /// and the CUDA out-of-memory retry (<see cref="OutOfMemoryRetry"/>) still protects the running calls.
+/// Idle models also go once no job has used them for a while (<see cref="EvictIdleFor"/>).
 /// Not thread-safe: the owner serialises calls.
 /// </summary>
 /// <param name="budgetBytes">Device memory the models may use; 0 means no limit.</param>
-internal sealed class ModelResidency(long budgetBytes)
+/// <param name="time">The clock of <see cref="EvictIdleFor"/>; the system clock when null.</param>
+internal sealed class ModelResidency(long budgetBytes, TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Dictionary<string, Entry> _models = new(StringComparer.Ordinal);
     private long _clock;
 
@@ -61,7 +64,24 @@ internal sealed class ModelResidency(long budgetBytes)
         {
             resident.Jobs--;
             resident.LastUsed = ++_clock;
+            resident.ReleasedAt = _time.GetUtcNow();
         }
+    }
+
+    /// <summary>
+    /// Forgets and returns the models that have had no job running for at least <paramref name="idle"/>, for the
+    /// caller to close; a model with a job running is never among them.
+    /// </summary>
+    public IReadOnlyList<string> EvictIdleFor(TimeSpan idle)
+    {
+        var now = _time.GetUtcNow();
+        var evict = _models.Where(m => m.Value.Jobs == 0 && now - m.Value.ReleasedAt >= idle).Select(m => m.Key).ToList();
+        foreach (var model in evict)
+        {
+            _models.Remove(model);
+        }
+
+        return evict;
     }
 
     /// <summary>
@@ -88,5 +108,8 @@ internal sealed class ModelResidency(long budgetBytes)
         public int Jobs { get; set; }
 
         public long LastUsed { get; set; }
+
+        /// <summary>When the last job on it finished (meaningful while <see cref="Jobs"/> is 0).</summary>
+        public DateTimeOffset ReleasedAt { get; set; }
     }
 }

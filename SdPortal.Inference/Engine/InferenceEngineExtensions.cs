@@ -21,26 +21,41 @@ public static class InferenceEngineExtensions
     /// </summary>
     public static IHostApplicationBuilder AddInferenceEngine(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ModelCatalogOptions>().BindConfiguration(ModelCatalogOptions.SectionName)
-            .ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<InferenceHostOptions>().BindConfiguration(InferenceHostOptions.SectionName)
-            .ValidateDataAnnotations().ValidateOnStart();
+        builder.AddGenerationAdmission();
         builder.Services.AddOptions<BatchingOptions>().BindConfiguration(BatchingOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<CudaProviderSettings>().BindConfiguration(CudaProviderSettings.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ResidencyOptions>().BindConfiguration(ResidencyOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<JobMemoryOptions>().BindConfiguration(JobMemoryOptions.SectionName)
-            .ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.TryAddSingleton<IDeviceTelemetry, NvmlDeviceTelemetry>();
-        builder.Services.AddSingleton<IMemoryAdmission, MemoryAdmission>();
-        builder.Services.AddSingleton<ModelCatalog>();
+        // This process runs the engine: its devices are what the loaded ONNX Runtime offers.
+        builder.Services.AddSingleton<IServedDevices, RuntimeServedDevices>();
         builder.Services.AddSingleton<DeviceActivity>();
         builder.Services.AddSingleton<IGenerationEngine, OnnxGenerationEngine>();
         builder.Services.AddTransient<GenerationWork>();
         builder.Services.AddOptions<GenerationWorkOptions>().BindConfiguration(GenerationWorkOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
+        return builder;
+    }
+
+    /// <summary>
+    /// What a web node needs to admit requests without running them (ADR-025): the model catalogue (<c>Models</c>),
+    /// the devices setting (<c>Inference:Devices</c>) and the job memory budget with its admission (<c>Inference:Memory</c>,
+    /// ADR-016). Nothing here opens a session or loads ONNX Runtime's native library; <see cref="AddInferenceEngine"/>
+    /// adds the rest when this process runs jobs.
+    /// </summary>
+    public static IHostApplicationBuilder AddGenerationAdmission(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ModelCatalogOptions>().BindConfiguration(ModelCatalogOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<InferenceHostOptions>().BindConfiguration(InferenceHostOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<JobMemoryOptions>().BindConfiguration(JobMemoryOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.TryAddSingleton<IDeviceTelemetry, NvmlDeviceTelemetry>();
+        builder.Services.TryAddSingleton<IServedDevices, ConfiguredServedDevices>();
+        builder.Services.TryAddSingleton<IMemoryAdmission, MemoryAdmission>();
+        builder.Services.TryAddSingleton<ModelCatalog>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }

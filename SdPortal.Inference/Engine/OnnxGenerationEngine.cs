@@ -14,7 +14,8 @@ namespace SdPortal.Inference.Engine;
 /// cheap). Each job goes to a device that has its model open unless that device is much busier than the least busy one
 /// (<see cref="ModelAffinity"/>); pipelines are per job. Each device has a memory budget (<see cref="ResidencyOptions"/>):
 /// opening a model that does not fit first closes idle models, least recently used first; a model with jobs running is
-/// never closed (<see cref="ModelResidency"/>). Where <see cref="BatchingOptions"/> turns batching on (GPUs by default)
+/// never closed (<see cref="ModelResidency"/>). A model without a job for <see cref="ResidencyOptions.IdleCloseSeconds"/>
+/// is closed too, checked on a timer of <see cref="IdleSweepPeriod"/>. Where <see cref="BatchingOptions"/> turns batching on (GPUs by default)
 /// each device has one <see cref="StepBatcher"/> through which its jobs' UNet steps share calls (ADR-010); otherwise
 /// every job runs its own calls. <see cref="DeviceActivity"/> counts jobs, steps and open models for the operators'
 /// pool page.
@@ -34,6 +35,8 @@ public sealed partial class OnnxGenerationEngine : IGenerationEngine, IDisposabl
     private readonly CudaProviderSettings _cuda;
     private readonly ResidencyOptions _residencyOptions;
     private readonly IMemoryAdmission? _memory;
+    private readonly ITimer? _idleSweep;
+    private bool _disposed;
 
     public OnnxGenerationEngine(
         ModelCatalog catalog,
@@ -44,8 +47,10 @@ public sealed partial class OnnxGenerationEngine : IGenerationEngine, IDisposabl
         IDeviceTelemetry telemetry,
         DeviceActivity activity,
         ILoggerFactory loggers,
-        IMemoryAdmission? admission = null)
+        IMemoryAdmission? admission = null,
+        TimeProvider? time = null)
     {
+        time ??= TimeProvider.System;
         _memory = admission;
         _catalog = catalog;
         _batching = batching.Value;
@@ -54,22 +59,44 @@ public sealed partial class OnnxGenerationEngine : IGenerationEngine, IDisposabl
         _loggers = loggers;
         _logger = loggers.CreateLogger<OnnxGenerationEngine>();
         _activity = activity;
-        Devices = DeviceInventory.Resolve(host.Value.Devices, DeviceInventory.AvailableProviders());
+        var providers = DeviceInventory.AvailableProviders();
+        Devices = DeviceInventory.Resolve(host.Value.Devices, providers);
+        if (host.Value.Devices == "auto" && Devices is ["cpu"])
+        {
+            LogAutoOnCpu(_logger, providers.Contains(DeviceInventory.CudaProvider)
+                ? "the CUDA provider or its CUDA libraries did not load"
+                : "this ONNX Runtime build has no CUDA provider");
+        }
+
         foreach (var device in Devices)
         {
             _active[device] = 0;
             var parsed = InferenceDevice.Parse(device);
             var memory = parsed.Kind == InferenceDeviceKind.Cuda ? telemetry.Read(parsed.DeviceId)?.MemoryTotalBytes : null;
             var budget = _residencyOptions.BudgetFor(device, memory);
-            _residency[device] = new ModelResidency(budget);
+            _residency[device] = new ModelResidency(budget, time);
             if (budget > 0)
             {
                 LogBudget(_logger, device, budget);
             }
         }
+
+        if (_residencyOptions.IdleCloseSeconds > 0)
+        {
+            var idle = TimeSpan.FromSeconds(_residencyOptions.IdleCloseSeconds);
+            var period = IdleSweepPeriod(idle);
+            _idleSweep = time.CreateTimer(_ => CloseIdle(idle), null, period, period);
+        }
     }
 
     public IReadOnlyList<string> Devices { get; }
+
+    /// <summary>
+    /// How often idle models are looked for: a quarter of the idle time, between 1 s and 60 s, so a model closes at most
+    /// a quarter (a minute) late.
+    /// </summary>
+    internal static TimeSpan IdleSweepPeriod(TimeSpan idle) =>
+        TimeSpan.FromTicks(Math.Clamp(idle.Ticks / 4, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute));
 
     public async Task<(GenerationResult Result, string Device)> GenerateAsync(
         string modelKey, GenerationSpec request, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
@@ -132,6 +159,16 @@ public sealed partial class OnnxGenerationEngine : IGenerationEngine, IDisposabl
 
     public void Dispose()
     {
+        _idleSweep?.Dispose();
+        // A sweep already running finishes under its device's lock; none starts closing after this.
+        foreach (var residency in _residency.Values)
+        {
+            lock (residency)
+            {
+                _disposed = true;
+            }
+        }
+
         // The loops first: they hold tensors bound to the sessions.
         foreach (var batcher in _batchers.Values.Where(b => b.IsValueCreated))
         {
@@ -160,7 +197,10 @@ public sealed partial class OnnxGenerationEngine : IGenerationEngine, IDisposabl
         {
             foreach (var evicted in residency.Acquire(modelKey, bytes))
             {
-                Close(evicted, device);
+                if (Close(evicted, device))
+                {
+                    LogEvicted(_logger, evicted, device);
+                }
             }
 
             if (residency.OverBudget)
@@ -194,11 +234,38 @@ public sealed partial class OnnxGenerationEngine : IGenerationEngine, IDisposabl
         }
     }
 
-    private void Close(string modelKey, string device)
+    /// <summary>
+    /// Closes the models idle for <paramref name="idle"/> on every device, under each device's residency lock as
+    /// eviction does: a job that wants one after that opens it afresh.
+    /// </summary>
+    private void CloseIdle(TimeSpan idle)
+    {
+        foreach (var (device, residency) in _residency)
+        {
+            lock (residency)
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+
+                foreach (var model in residency.EvictIdleFor(idle))
+                {
+                    if (Close(model, device))
+                    {
+                        LogClosedIdle(_logger, model, device, (long)idle.TotalSeconds);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Disposes the open sessions of <paramref name="modelKey"/> on <paramref name="device"/>; false when none were open.</summary>
+    private bool Close(string modelKey, string device)
     {
         if (!_models.TryRemove((modelKey, device), out var model) || !model.IsValueCreated)
         {
-            return;
+            return false;
         }
 
         // The batcher's tensors are bound to the UNet's session: release them before the session goes.
@@ -209,7 +276,7 @@ public sealed partial class OnnxGenerationEngine : IGenerationEngine, IDisposabl
 
         model.Value.Dispose();
         _activity.ModelUnloaded(device, modelKey);
-        LogEvicted(_logger, modelKey, device);
+        return true;
     }
 
     private StableDiffusionModelFolder Open(string modelKey, string device)
@@ -262,6 +329,12 @@ public sealed partial class OnnxGenerationEngine : IGenerationEngine, IDisposabl
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Closed model {Model} on {Device} to make room for another (least recently used, idle)")]
     private static partial void LogEvicted(ILogger logger, string model, string device);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closed model {Model} on {Device}: no job for {IdleSeconds} s (Inference:Residency:IdleCloseSeconds); its memory is given back")]
+    private static partial void LogClosedIdle(ILogger logger, string model, string device, long idleSeconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Inference:Devices is auto and {Reason}: serving the CPU")]
+    private static partial void LogAutoOnCpu(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Device}: opening {Model} exceeds the model budget ({UsedBytes} of {BudgetBytes} bytes); every other model there has jobs running")]
     private static partial void LogOverBudget(ILogger logger, string device, string model, long usedBytes, long budgetBytes);

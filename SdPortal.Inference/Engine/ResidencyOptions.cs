@@ -40,6 +40,16 @@ public sealed class ResidencyOptions
     public int AffinitySlackJobs { get; set; } = 2;
 
     /// <summary>
+    /// Seconds without a job after which a model is closed (its sessions disposed: device memory back to the driver,
+    /// host memory to the allocator), never while a job runs on it; 0 never closes a model for idleness (only the budget
+    /// does). 900 (15 minutes) by default, the autoscaler's cool-down: a host that stays up serving other models gives
+    /// back the memory of one nobody asked for in that time, at the cost of the next job opening it again (seconds for
+    /// SD 1.5 on a GPU, measured in docs/benchmarks.md).
+    /// </summary>
+    [Range(0, 7 * 86_400, ErrorMessage = "Inference:Residency:IdleCloseSeconds must lie between 0 (never) and 604800 (a week).")]
+    public int IdleCloseSeconds { get; set; } = 900;
+
+    /// <summary>
     /// Host memory for patched LoRA weights kept between jobs, per open model (ADR-021); 0 (the default) opens models
     /// as stored, without adapter support. A model opened with adapters rounds within one level of 255 of the stored
     /// one, and its batched images within one level of the same job alone (exact without adapters, ADR-010); the portal's

@@ -4,8 +4,8 @@ using System.IO.Compression;
 namespace SdPortal.Inference.Imaging;
 
 /// <summary>
-/// A small PNG encoder for generated images: 8-bit RGB (colour type 2), no interlacing, a filter chosen per row,
-/// zlib-compressed image data, and text chunks for generation metadata (prompt, seed, sampler).
+/// A small PNG encoder for generated images: 8-bit RGB (colour type 2), no interlacing, each row filtered
+/// (<see cref="PngRowFilter.For"/>), zlib-compressed image data at zlib's default level, and text chunks for generation metadata (prompt, seed, sampler).
 /// </summary>
 public static class PngEncoder
 {
@@ -79,12 +79,13 @@ public static class PngEncoder
     {
         using var zlib = new ZLibStream(output, CompressionLevel.Optimal, leaveOpen: true);
         var line = new byte[1 + stride];
-        var scratch = new byte[stride];
         for (var y = 0; y < height; y++)
         {
             var row = rgb.Slice(y * stride, stride);
             var prior = y == 0 ? ReadOnlySpan<byte>.Empty : rgb.Slice((y - 1) * stride, stride);
-            line[0] = (byte)PngRowFilter.FilterBest(row, prior, BytesPerPixel, line.AsSpan(1), scratch);
+            var filter = PngRowFilter.For(y);
+            line[0] = (byte)filter;
+            PngRowFilter.Apply(filter, row, prior, BytesPerPixel, line.AsSpan(1));
             zlib.Write(line);
         }
     }

@@ -23,13 +23,13 @@ public sealed partial class MemoryAdmission : IMemoryAdmission
     public MemoryAdmission(
         ModelCatalog catalog,
         IOptions<JobMemoryOptions> options,
-        IOptions<InferenceHostOptions> host,
+        IServedDevices devices,
         IDeviceTelemetry telemetry,
         ILogger<MemoryAdmission> logger)
     {
         _catalog = catalog;
         _logger = logger;
-        BudgetBytes = options.Value.JobBudgetBytes ?? DefaultBudget(options.Value, host.Value, telemetry);
+        BudgetBytes = options.Value.JobBudgetBytes ?? DefaultBudget(options.Value, devices, telemetry);
         LogBudget(_logger, BudgetBytes);
     }
 
@@ -55,9 +55,9 @@ public sealed partial class MemoryAdmission : IMemoryAdmission
         }
     });
 
-    private static long DefaultBudget(JobMemoryOptions options, InferenceHostOptions host, IDeviceTelemetry telemetry)
+    private static long DefaultBudget(JobMemoryOptions options, IServedDevices devices, IDeviceTelemetry telemetry)
     {
-        var budgets = DeviceInventory.Resolve(host.Devices, DeviceInventory.AvailableProviders())
+        var budgets = devices.Names
             .Select(InferenceDevice.Parse)
             .Select(device => device.Kind == InferenceDeviceKind.Cuda
                 ? telemetry.Read(device.DeviceId)?.MemoryTotalBytes

@@ -14,7 +14,7 @@ namespace SdPortal.Inference.Models;
 /// </summary>
 public sealed partial class StableDiffusionModelFolder : IDisposable
 {
-    private readonly Lazy<string> _hash;
+    private readonly Task<string> _hash;
     private readonly IReadOnlyList<IDisposable> _scratch;
 
     private StableDiffusionModelFolder(
@@ -42,7 +42,7 @@ public sealed partial class StableDiffusionModelFolder : IDisposable
         UNet = unet;
         VaeDecoder = vaeDecoder;
         VaeEncoder = vaeEncoder;
-        _hash = new Lazy<string>(() => UNetHash.Compute(layout.UNet), LazyThreadSafetyMode.ExecutionAndPublication);
+        _hash = UNetHash.Start(layout.UNet);
     }
 
     /// <summary>Where the files are.</summary>
@@ -78,8 +78,11 @@ public sealed partial class StableDiffusionModelFolder : IDisposable
     /// <summary>Whether the folder is one of the project's random-weight synthetic models.</summary>
     public bool IsSynthetic { get; }
 
-    /// <summary>A1111-style short hash of the UNet (10 hex digits of SHA-256), computed on first use and cached.</summary>
-    public string ModelHash => _hash.Value;
+    /// <summary>
+    /// A1111-style short hash of the UNet (10 hex digits of SHA-256), begun in the background when the folder opened
+    /// (<see cref="UNetHash"/>); waits only if the first image finishes before the hash does.
+    /// </summary>
+    public string ModelHash => _hash.GetAwaiter().GetResult();
 
     internal TextEncoderModel TextEncoder { get; }
 

@@ -32,6 +32,21 @@ public sealed class JobProgressCardTests : PortalComponentTest
         Assert.Single(cut.FindAll("#job-cancel"));
     }
 
+    [Fact]
+    public void QueuedWithNoWorker_SaysItWaitsForAGpuToStart_InsteadOfAnEta()
+    {
+        var job = new JobView(JobId, "queued", 0, 20, QueuePosition: 1, EstimatedStartSeconds: 0,
+            WaitReason: SdPortal.Web.Generation.FairDispatcher.WaitingForGpuReason, WaitingForGpu: true);
+        var cut = Render<JobProgressCard>(p => p.Add(c => c.Job, job));
+
+        var heading = cut.Find("#job-queue");
+        Assert.Equal("Waiting for a GPU to start (position 1)", heading.TextContent.Trim());
+        Assert.Equal("true", heading.GetAttribute("data-waiting-for-gpu"));
+        Assert.DoesNotContain("starts in", cut.Markup, StringComparison.Ordinal);
+        Assert.Equal(SdPortal.Web.Generation.FairDispatcher.WaitingForGpuReason, cut.Find("#job-wait-reason").TextContent);
+        Assert.Single(cut.FindAll("#job-cancel"));
+    }
+
     [Theory]
     [InlineData("succeeded")]
     [InlineData("failed")]

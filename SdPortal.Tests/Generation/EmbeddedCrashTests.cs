@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using SdPortal.Tests.Support;
@@ -40,7 +39,7 @@ public sealed class EmbeddedCrashTests(ITestOutputHelper output)
             Assert.True(await first.WaitReadyAsync() == HttpStatusCode.OK, first.Output);
             for (var t = 0; t < Tenants; t++)
             {
-                var owner = await RegisterAsync(first, mail, $"Crash {t}");
+                var owner = await first.RegisterOwnerAsync(mail, $"Crash {t}");
                 owners.Add(owner);
                 for (var j = 0; j < JobsPerTenant; j++)
                 {
@@ -95,23 +94,6 @@ public sealed class EmbeddedCrashTests(ITestOutputHelper output)
         Assert.All(balances, b => Assert.Equal(100 - JobsPerTenant, b));
         Assert.All(images, n => Assert.Equal(1, n));
         owners.ForEach(o => o.Dispose());
-    }
-
-    private static async Task<HttpClient> RegisterAsync(EmbeddedPortalProcess portal, TestSmtpServer mail, string tenantName)
-    {
-        var email = $"owner@{tenantName.Replace(' ', '-').ToLowerInvariant()}.test";
-        using var anonymous = portal.CreateClient();
-        var registered = await anonymous.PostAsJsonAsync(new Uri("/api/v1/auth/register", UriKind.Relative),
-            new { email, password = PortalWebFactory.DefaultPassword, tenantName }, PortalWebFactory.Json);
-        Assert.Equal(HttpStatusCode.Accepted, registered.StatusCode);
-        var link = (await mail.WaitForAsync(email, PortalWebFactory.ConfirmationSubject)).LinkTo("/account/confirm-email");
-        Assert.Equal(HttpStatusCode.NoContent, (await anonymous.GetAsync(new Uri($"/api/v1/auth/confirm-email{new Uri(link).Query}", UriKind.Relative))).StatusCode);
-        var login = await anonymous.PostAsJsonAsync(new Uri("/api/v1/auth/login", UriKind.Relative),
-            new { email, password = PortalWebFactory.DefaultPassword }, PortalWebFactory.Json);
-        var token = (await login.Content.ReadFromJsonAsync<JsonElement>(PortalWebFactory.Json)).GetProperty("accessToken").GetString();
-        var client = portal.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
     }
 
     private static async Task<Guid> SubmitAsync(HttpClient owner, Dictionary<string, object?> body)

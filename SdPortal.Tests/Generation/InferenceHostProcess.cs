@@ -6,7 +6,7 @@ using SdPortal.Tests.Support;
 namespace SdPortal.Tests.Generation;
 
 /// <summary>
-/// <c>dotnet SdPortal.Inference.dll host</c> from the test's build output, as a separate OS process on loopback: the
+/// <c>dotnet SdPortal.Inference.Host.dll host</c> from the test's build output, as a separate OS process on loopback: the
 /// deployment's inference host, configured through environment variables as docker-compose does.
 /// </summary>
 internal sealed class InferenceHostProcess : IAsyncDisposable
@@ -41,7 +41,7 @@ internal sealed class InferenceHostProcess : IAsyncDisposable
     {
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "SdPortal.Inference.dll"), "host" },
+            ArgumentList = { TestPaths.InferenceExecutable, "host" },
             WorkingDirectory = AppContext.BaseDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -13,7 +13,7 @@ public class PngRowFilterTests
     public void Apply_WhenReversedByTheTestDecoder_RestoresTheRows(byte filterType)
     {
         var type = (PngFilterType)filterType;
-        const int width = 9;
+        const int width = 41; // 123-byte rows: whole vectors and a tail
         var rows = new byte[2 * width * 3];
         new Random((int)type).NextBytes(rows);
         var stride = width * 3;
@@ -45,14 +45,24 @@ public class PngRowFilterTests
     }
 
     [Fact]
-    public void FilterBest_WhenRowRepeatsTheRowAbove_ChoosesUp()
+    public void Up_WhenRowRepeatsTheRowAbove_WritesZerosAcrossVectorsAndTail()
     {
-        byte[] row = [10, 200, 30, 90, 5, 250, 17, 3, 111];
+        var row = new byte[(3 * 64) + 7];
+        new Random(7).NextBytes(row);
         var destination = new byte[row.Length];
+        Array.Fill(destination, (byte)1);
 
-        var chosen = PngRowFilter.FilterBest(row, row, 3, destination, new byte[row.Length]);
+        PngRowFilter.Apply(PngFilterType.Up, row, row, 3, destination);
 
-        Assert.Equal(PngFilterType.Up, chosen);
         Assert.All(destination, b => Assert.Equal(0, b));
+    }
+
+    [Theory]
+    [InlineData(0, 1)] // the first row has nothing above: Sub
+    [InlineData(1, 2)] // every later row: Up
+    [InlineData(511, 2)]
+    public void For_TakesSubOnTheFirstRowAndUpAfter(int y, byte expected)
+    {
+        Assert.Equal((PngFilterType)expected, PngRowFilter.For(y));
     }
 }

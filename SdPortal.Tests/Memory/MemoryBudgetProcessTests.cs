@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using SdPortal.Inference.Cli;
 using SdPortal.Tests.Pipeline.Support;
+using SdPortal.Tests.Support;
 
 namespace SdPortal.Tests.Memory;
 
@@ -66,7 +67,7 @@ public sealed class MemoryBudgetProcessTests(TinyModelFixture model) : IClassFix
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         string[] common =
         [
-            Path.Combine(AppContext.BaseDirectory, "SdPortal.Inference.dll"), "generate", "--model", model.Directory,
+            TestPaths.InferenceExecutable, "generate", "--model", model.Directory,
             "--prompt", "a red fox", "--steps", "2", "--scheduler", "Euler", "--seed", "3", "--out", _out,
         ];
         foreach (var argument in common.Concat(arguments))

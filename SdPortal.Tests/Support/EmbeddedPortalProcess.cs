@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
 
 namespace SdPortal.Tests.Support;
 
@@ -54,6 +57,44 @@ internal sealed class EmbeddedPortalProcess : IAsyncDisposable
         portal._process.BeginOutputReadLine();
         portal._process.BeginErrorReadLine();
         return portal;
+    }
+
+    /// <summary>The shared libraries mapped into the process now (<c>/proc/{pid}/maps</c>, Linux), by file name.</summary>
+    public IReadOnlySet<string> LoadedLibraries() =>
+        File.ReadLines($"/proc/{_process.Id}/maps")
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length >= 6 && fields[5].StartsWith('/'))
+            .Select(fields => Path.GetFileName(fields[5]))
+            .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Registers <paramref name="tenantName"/>'s owner through the API, confirms the address from the mail, signs in and
+    /// returns a client with the bearer token.
+    /// </summary>
+    public async Task<HttpClient> RegisterOwnerAsync(TestSmtpServer mail, string tenantName)
+    {
+        var email = $"owner@{tenantName.Replace(' ', '-').ToLowerInvariant()}.test";
+        using var anonymous = CreateClient();
+        var registered = await anonymous.PostAsJsonAsync(new Uri("/api/v1/auth/register", UriKind.Relative),
+            new { email, password = PortalWebFactory.DefaultPassword, tenantName }, PortalWebFactory.Json);
+        if (registered.StatusCode != HttpStatusCode.Accepted)
+        {
+            throw new InvalidOperationException($"Registration answered {registered.StatusCode}:\n{Output}");
+        }
+
+        var link = (await mail.WaitForAsync(email, PortalWebFactory.ConfirmationSubject)).LinkTo("/account/confirm-email");
+        using var confirmed = await anonymous.GetAsync(new Uri($"/api/v1/auth/confirm-email{new Uri(link).Query}", UriKind.Relative));
+        if (confirmed.StatusCode != HttpStatusCode.NoContent)
+        {
+            throw new InvalidOperationException($"Confirmation answered {confirmed.StatusCode}:\n{Output}");
+        }
+
+        var login = await anonymous.PostAsJsonAsync(new Uri("/api/v1/auth/login", UriKind.Relative),
+            new { email, password = PortalWebFactory.DefaultPassword }, PortalWebFactory.Json);
+        var token = (await login.Content.ReadFromJsonAsync<JsonElement>(PortalWebFactory.Json)).GetProperty("accessToken").GetString();
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
     }
 
     public HttpClient CreateClient() => new() { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };

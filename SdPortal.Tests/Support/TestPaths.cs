@@ -8,6 +8,12 @@ public static class TestPaths
     /// <summary>The folder holding SdPortal.sln.</summary>
     public static string RepositoryRoot => Root.Value;
 
+    /// <summary>
+    /// The inference host and CLI executable in the test output (<c>dotnet … host</c>, <c>dotnet … generate</c>): the
+    /// SdPortal.Inference.Host assembly; the engine library beside it is SdPortal.Inference.dll (ADR-025).
+    /// </summary>
+    public static string InferenceExecutable => typeof(SdPortal.Inference.Cli.CliApp).Assembly.Location;
+
     /// <summary>The shared folder beside the checkout (../shared).</summary>
     public static string Shared => Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared"));
 

@@ -141,8 +141,9 @@ public sealed partial class FairDispatcher(
         for (var i = 0; i < waiting.Count; i++)
         {
             var position = i + 1;
-            spots[waiting[i].Id] = new QueueSpot(position, Math.Ceiling((double)position / Math.Max(workers, 1)) * runSeconds,
-                WaitReason(waiting[i], workers, snapshot));
+            spots[waiting[i].Id] = workers == 0
+                ? new QueueSpot(position, 0, WaitingForGpuReason, WaitingForGpu: true)
+                : new QueueSpot(position, Math.Ceiling((double)position / workers) * runSeconds, WaitReason(waiting[i], workers, snapshot));
         }
 
         var before = waiting.ToDictionary(j => j.Id, j => board.Find(j.Id)?.Position);
@@ -153,14 +154,15 @@ public sealed partial class FairDispatcher(
         }
     }
 
-    /// <summary>Why a job is still waiting, in words for its owner and the operators.</summary>
+    /// <summary>Why a job waits while no worker serves the queue (the pool is scaled to zero or starting).</summary>
+    public const string WaitingForGpuReason = "Waiting for a GPU to start: no inference host is connected yet (the pool is scaled to zero or starting).";
+
+    /// <summary>Why a job is still waiting while workers serve the queue, in words for its owner and the operators.</summary>
     private static string WaitReason(QueuedJob job, int workers, QueueSnapshot snapshot)
     {
         var running = snapshot.InFlightByTenant.GetValueOrDefault(job.TenantId);
         var limit = snapshot.MaxConcurrent.GetValueOrDefault(job.TenantId, 1);
-        return workers == 0 ? "No worker is connected: the pool is starting or scaled to zero."
-            : running >= limit ? $"The tenant already runs {running} of its {limit} concurrent jobs."
-            : $"All {workers} workers are busy.";
+        return running >= limit ? $"The tenant already runs {running} of its {limit} concurrent jobs." : $"All {workers} workers are busy.";
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of tenant {TenantId} (user {UserId}) dispatched as Hangfire job {HangfireId} after {WaitMs:F0} ms in the queue")]

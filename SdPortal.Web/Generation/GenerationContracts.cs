@@ -3,7 +3,8 @@ using SdPortal.Inference.Pipeline;
 
 namespace SdPortal.Web.Generation;
 
-public sealed record SubmitGenerationResponse(Guid Id, string Status, int QueuePosition, double EstimatedStartSeconds);
+/// <summary>An accepted job's place; with <paramref name="WaitingForGpu"/> no host is connected and the ETA 0 means "unknown".</summary>
+public sealed record SubmitGenerationResponse(Guid Id, string Status, int QueuePosition, double EstimatedStartSeconds, bool WaitingForGpu = false);
 
 public sealed record CostResponse(long Credits, string Formula);
 
@@ -11,7 +12,10 @@ public sealed record GenerationImageResponse(Guid Id, string Url, long Seed, int
 
 public sealed record GenerationTimingsResponse(double? QueuedSeconds, double? RunSeconds, double? TextEncodingMs, double? DenoisingMs, double? DecodingMs);
 
-/// <summary>A job: its state, images and timings, and the spec it runs (every parameter, as accepted).</summary>
+/// <summary>
+/// A job: its state, images and timings, and the spec it runs (every parameter, as accepted). A queued job with
+/// <see cref="WaitingForGpu"/> waits for the first inference host to start (none is connected): it has no ETA.
+/// </summary>
 public sealed record GenerationResponse(
     Guid Id,
     string Status,
@@ -30,7 +34,8 @@ public sealed record GenerationResponse(
     GenerationSpec Spec,
     IReadOnlyList<string> Warnings,
     string? WaitReason = null,
-    bool CancelRequested = false);
+    bool CancelRequested = false,
+    bool WaitingForGpu = false);
 
 public sealed record GenerationPage(IReadOnlyList<GenerationResponse> Items, string? NextCursor);
 

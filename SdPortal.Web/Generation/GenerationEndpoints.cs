@@ -77,7 +77,7 @@ internal static class GenerationEndpoints
         {
             case SubmitOutcome.Accepted(var job, var spot):
                 return TypedResults.Accepted($"/api/v1/generations/{job.Id}",
-                    new SubmitGenerationResponse(job.Id, GenerationStatusNames.Of(job.Status), spot.Position, spot.EstimatedStartSeconds));
+                    new SubmitGenerationResponse(job.Id, GenerationStatusNames.Of(job.Status), spot.Position, spot.EstimatedStartSeconds, spot.WaitingForGpu));
             case SubmitOutcome.Invalid(var errors) invalid:
                 return Results.ValidationProblem(errors,
                     statusCode: invalid.OnlyUnusableInputs ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status400BadRequest);

@@ -8,6 +8,7 @@ using SdPortal.Web.Api;
 using SdPortal.Web.Api.Access;
 using SdPortal.Web.Gallery;
 using SdPortal.Web.Inputs;
+using SdPortal.Web.Jobs;
 using SdPortal.Web.Operators;
 
 namespace SdPortal.Web.Generation;
@@ -16,14 +17,24 @@ namespace SdPortal.Web.Generation;
 public static class GenerationExtensions
 {
     /// <summary>
-    /// Adds <see cref="GenerationOptions"/> (validated on start), the engine with its model catalogue (models under
-    /// <c>{DataDirectory}/models</c> unless <c>Models:Directory</c> says otherwise), the dispatcher, the gateway and SignalR.
+    /// Adds <see cref="GenerationOptions"/> (validated on start), the model catalogue and admission (models under
+    /// <c>{DataDirectory}/models</c> unless <c>Models:Directory</c> says otherwise), the engine as a module when
+    /// <c>Jobs:RunInferenceInProcess</c> is true (otherwise this node never loads ONNX Runtime, ADR-025), the dispatcher,
+    /// the gateway and SignalR.
     /// </summary>
     public static IHostApplicationBuilder AddGenerationJobs(this IHostApplicationBuilder builder, PortalStorage storage)
     {
         builder.Services.AddOptions<GenerationOptions>().BindConfiguration(GenerationOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
-        builder.AddInferenceEngine();
+        if (JobsOptions.From(builder.Configuration).RunInferenceInProcess)
+        {
+            builder.AddInferenceEngine();
+        }
+        else
+        {
+            builder.AddGenerationAdmission();
+        }
+
         if (string.IsNullOrWhiteSpace(builder.Configuration[$"{ModelCatalogOptions.SectionName}:{nameof(ModelCatalogOptions.Directory)}"]))
         {
             builder.Services.Configure<ModelCatalogOptions>(o => o.Directory = Path.Combine(storage.DataDirectory, "models"));

@@ -73,7 +73,8 @@ public sealed class GenerationReader(PortalDbContext db, LiveProgress live, Queu
         var synthetic = models.Entries.FirstOrDefault(m => m.Key == job.Model)?.IsSynthetic ?? false;
         var warnings = job.Warnings is null ? [] : job.Warnings.Split('\n');
         return new GenerationResponse(job.Id, GenerationStatusNames.Of(job.Status), job.Prompt, job.Model, synthetic, step, job.TotalSteps,
-            spot?.Position, spot?.EstimatedStartSeconds, [.. images.Select(ToResponse)], job.Error, job.ReservedCredits, job.CreatedAtUtc, timings,
-            GenerationSpecJson.Deserialize(job.Spec), warnings, spot?.WaitReason, job.CancelRequestedAtUtc is not null && !JobStates.IsTerminal(job.Status));
+            spot?.Position, spot is { WaitingForGpu: true } ? null : spot?.EstimatedStartSeconds, [.. images.Select(ToResponse)], job.Error, job.ReservedCredits,
+            job.CreatedAtUtc, timings, GenerationSpecJson.Deserialize(job.Spec), warnings, spot?.WaitReason,
+            job.CancelRequestedAtUtc is not null && !JobStates.IsTerminal(job.Status), spot?.WaitingForGpu ?? false);
     }
 }

@@ -31,5 +31,9 @@ public abstract record SubmitOutcome
     public sealed record RateLimited(TimeSpan RetryAfter) : SubmitOutcome;
 }
 
-/// <summary>A queued job's place: 1 = next to start; 0 = already handed to a worker.</summary>
-public sealed record QueueSpot(int Position, double EstimatedStartSeconds, string? WaitReason = null);
+/// <summary>
+/// A queued job's place: 1 = next to start; 0 = already handed to a worker. <paramref name="WaitingForGpu"/>: no worker
+/// serves the queue at all (the GPU pool is scaled to zero or its first host is starting), so there is no ETA to give;
+/// the autoscaler starts a host on the backlog in the job table and the first host to come up takes the job (ADR-024).
+/// </summary>
+public sealed record QueueSpot(int Position, double EstimatedStartSeconds, string? WaitReason = null, bool WaitingForGpu = false);

@@ -18,7 +18,7 @@ public static class JobStorageExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        var jobs = builder.Configuration.GetSection(JobsOptions.SectionName).Get<JobsOptions>() ?? new JobsOptions();
+        var jobs = JobsOptions.From(builder.Configuration);
         // One storage instance per host, registered before AddHangfire (which would otherwise hand out the static
         // JobStorage.Current): several portals in one process (the tests) must not serve each other's queues.
         builder.Services.AddSingleton(_ => CreateStorage(storage, jobs));

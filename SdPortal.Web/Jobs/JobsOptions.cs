@@ -7,6 +7,10 @@ public sealed class JobsOptions
 {
     public const string SectionName = "Jobs";
 
+    /// <summary>The section as configured, for registrations that depend on it before the container exists.</summary>
+    public static JobsOptions From(IConfiguration configuration) =>
+        configuration.GetSection(SectionName).Get<JobsOptions>() ?? new JobsOptions();
+
     /// <summary>Hangfire workers in this process; each runs one job at a time.</summary>
     [Range(1, 64)]
     public int WorkerCount { get; set; } = 2;

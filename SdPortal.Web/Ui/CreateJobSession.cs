@@ -85,7 +85,8 @@ internal sealed partial class CreateJobSession(
                 JobForm = CreateFormModel.FromSpec(GenerationSpecJson.Deserialize(running.Spec), running.Seed);
                 // The described job carries the live step (steps are kept in memory, not in the row) and queue place.
                 var now = await reader.DescribeAsync(running, _lifetime.Token);
-                Job = new JobView(running.Id, now.Status, now.Step, now.TotalSteps, now.QueuePosition, now.EstimatedStartSeconds, ModelIsSynthetic: now.ModelIsSynthetic);
+                Job = new JobView(running.Id, now.Status, now.Step, now.TotalSteps, now.QueuePosition, now.EstimatedStartSeconds, ModelIsSynthetic: now.ModelIsSynthetic,
+                    WaitReason: now.WaitReason, WaitingForGpu: now.WaitingForGpu);
             }
 
             return true;
@@ -161,7 +162,8 @@ internal sealed partial class CreateJobSession(
                     JobForm = form.Copy();
                     form.RenewKey();
                     _firstStep = null;
-                    Job = new JobView(job.Id, GenerationStatusNames.Of(job.Status), job.Step, job.TotalSteps, spot.Position, spot.EstimatedStartSeconds);
+                    Job = new JobView(job.Id, GenerationStatusNames.Of(job.Status), job.Step, job.TotalSteps, spot.Position, spot.EstimatedStartSeconds,
+                        WaitReason: spot.WaitReason, WaitingForGpu: spot.WaitingForGpu);
                     await WatchAsync(job.Id);
                     return null;
                 case SubmitOutcome.Invalid(var errors):
@@ -271,6 +273,7 @@ internal sealed partial class CreateJobSession(
             QueuePosition = fresh.QueuePosition,
             EstimatedStartSeconds = fresh.EstimatedStartSeconds,
             WaitReason = fresh.WaitReason,
+            WaitingForGpu = fresh.WaitingForGpu,
             PreviewUrl = ended ? null : preview,
             Error = fresh.Error,
             ModelIsSynthetic = fresh.ModelIsSynthetic,

@@ -2,7 +2,10 @@ using SdPortal.Web.Generation;
 
 namespace SdPortal.Web.Ui;
 
-/// <summary>What the Create page shows of its job: state, step, queue place, ETA, the preview URL, results.</summary>
+/// <summary>
+/// What the Create page shows of its job: state, step, queue place, ETA (or that it waits for a GPU to start), the
+/// preview URL, results.
+/// </summary>
 public sealed record JobView(
     Guid Id,
     string Status,
@@ -14,7 +17,8 @@ public sealed record JobView(
     string? PreviewUrl = null,
     string? Error = null,
     bool ModelIsSynthetic = false,
-    string? WaitReason = null)
+    string? WaitReason = null,
+    bool WaitingForGpu = false)
 {
     public IReadOnlyList<GenerationImageResponse> Images { get; init; } = [];
 
