@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh Debian machine: installs what the suite needs (PostgreSQL, Redis, Chromium, a compose
-# validator) when run as root, starts a throw-away PostgreSQL and Redis on loopback, checks formatting and docker-compose.yml, builds, runs
-# the whole suite (unit, integration on SQLite and PostgreSQL, component, browser) and ends with "N passed, N failed".
+# validator) when run as root, starts a throw-away PostgreSQL and Redis on loopback, checks formatting and
+# docker-compose.yml, builds, runs the whole suite (unit, integration on SQLite and PostgreSQL, component, browser)
+# and ends with "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")"
 root_dir=$(pwd)
