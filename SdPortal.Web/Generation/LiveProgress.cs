@@ -29,6 +29,15 @@ public abstract class LiveProgress(TimeProvider time)
             checkDue = now - last >= CancelCheckInterval;
             return checkDue ? now : last;
         });
+        if (_lastCancelCheck.Count > 1_000)
+        {
+            // With several nodes a job may end through another node, which removes only its own entry: drop the silent.
+            foreach (var silent in _lastCancelCheck.Where(c => now - c.Value > TimeSpan.FromMinutes(10)))
+            {
+                _lastCancelCheck.TryRemove(silent);
+            }
+        }
+
         return checkDue;
     }
 
