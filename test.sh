@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test on a fresh Debian machine: installs what the suite needs (PostgreSQL, Chromium, a compose validator)
-# when run as root, starts a throw-away PostgreSQL on loopback, checks formatting and docker-compose.yml, builds, runs
-# the whole suite (unit, integration on SQLite and PostgreSQL, component, browser) and ends with "N passed, N failed".
+# Runs every test on a fresh Debian machine: installs what the suite needs (PostgreSQL, Redis, Chromium, a compose
+# validator) when run as root, starts a throw-away PostgreSQL and Redis on loopback, checks formatting and
+# docker-compose.yml, builds, runs the whole suite (unit, integration on SQLite and PostgreSQL, component, browser)
+# and ends with "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")"
 root_dir=$(pwd)
@@ -11,6 +12,7 @@ say() { printf '\n== %s\n' "$*"; }
 missing_packages() {
   local need=()
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+  command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
   [ -x /usr/bin/chromium ] || need+=(chromium)
   docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
   command -v node >/dev/null 2>&1 || need+=(nodejs)
@@ -34,11 +36,11 @@ install_prerequisites() {
 }
 
 free_port() {
-  local port
-  for port in $(seq 55432 55532); do
+  local port first=${1:-55432}
+  for port in $(seq "$first" $((first + 100))); do
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
   done
-  echo "no free port for PostgreSQL in 55432-55532" >&2; exit 1
+  echo "no free port in $first-$((first + 100))" >&2; exit 1
 }
 
 pg_dir=""
@@ -66,6 +68,33 @@ start_postgres() {
   export SDPORTAL_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Maximum Pool Size=40"
 }
 
+redis_dir=""
+
+stop_redis() {
+  if [ -n "$redis_dir" ] && [ -f "$redis_dir/redis.pid" ]; then
+    kill "$(cat "$redis_dir/redis.pid")" 2>/dev/null || true
+  fi
+  [ -n "$redis_dir" ] && rm -rf "$redis_dir"
+}
+
+# The shared state of several web nodes (ADR-022) is tested against a real server; nothing is persisted.
+start_redis() {
+  redis_dir=$(mktemp -d /tmp/sdportal-redis.XXXXXX)
+  local port
+  port=$(free_port 56379)
+  say "Starting $(redis-server --version | awk '{print $1, $3}') on 127.0.0.1:$port"
+  redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+    --dir "$redis_dir" --pidfile "$redis_dir/redis.pid" --logfile "$redis_dir/redis.log" >/dev/null
+  local i
+  for i in $(seq 1 50); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    sleep 0.1
+  done
+  export SDPORTAL_TEST_REDIS="127.0.0.1:$port"
+}
+
+stop_servers() { stop_redis; stop_postgres; }
+
 validate_compose() {
   say "Validating docker-compose.yml"
   if docker compose version >/dev/null 2>&1; then docker compose config -q; else docker-compose config -q; fi
@@ -90,8 +119,9 @@ report() {
 }
 
 install_prerequisites
-trap stop_postgres EXIT
+trap stop_servers EXIT
 start_postgres
+start_redis
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 say "Restoring tools and checking formatting"

@@ -12,6 +12,7 @@ using SdPortal.Web.Jobs;
 using SdPortal.Web.Mail;
 using SdPortal.Web.Observability;
 using SdPortal.Web.Operators;
+using SdPortal.Web.SharedState;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -23,6 +24,7 @@ builder.AddPortalIdentity();
 builder.AddPortalMail();
 builder.AddPortalApi();
 builder.AddBilling();
+builder.AddSharedState();
 builder.AddGenerationJobs(storage);
 builder.AddInputImages();
 builder.AddLoraAdapters();

@@ -31,7 +31,7 @@ public sealed class JobVisibilityTests(ITestOutputHelper output)
         var image = done.GetProperty("images")[0];
         var imageId = image.GetProperty("id").GetGuid();
         // The preview route serves a running job's latest preview; give this one a preview as a running job would have.
-        portal.Services.GetRequiredService<LivePreviews>().Set(job, 1, [0x89, 0x50, 0x4E, 0x47]);
+        await portal.Services.GetRequiredService<LivePreviews>().SetAsync(job, 1, [0x89, 0x50, 0x4E, 0x47]);
 
         string[] reads =
         [

@@ -130,7 +130,7 @@ public sealed class InferenceHostTests(ITestOutputHelper output)
         Assert.Equal((survivor.WorkerName, 1), (job.WorkerName, job.Attempts));
         Assert.Equal((1, 0, 1), after);
         // The host's periodic device report reached the operators' pool over the same internal API.
-        var reported = Assert.Single(cluster.Portal.Services.GetRequiredService<WorkerPool>().Current(), w => w.Report.WorkerName == survivor.WorkerName);
+        var reported = Assert.Single(await cluster.Portal.Services.GetRequiredService<WorkerPool>().CurrentAsync(), w => w.Report.WorkerName == survivor.WorkerName);
         Assert.Equal("cpu", Assert.Single(reported.Report.Devices).Device);
     }
 

@@ -10,9 +10,9 @@ internal static class AccountPageLimits
     /// Takes one attempt for the request's address; when the budget is spent, sets 429 with <c>Retry-After</c> and
     /// returns the message for the form, else null.
     /// </summary>
-    public static string? Refusal(this PerAddressLimiter limiter, HttpContext http)
+    public static async Task<string?> RefusalAsync(this PerAddressLimiter limiter, HttpContext http)
     {
-        if (limiter.TryAcquire(http.Connection.RemoteIpAddress) is not { } retryAfter)
+        if (await limiter.TryAcquireAsync(http.Connection.RemoteIpAddress) is not { } retryAfter)
         {
             return null;
         }

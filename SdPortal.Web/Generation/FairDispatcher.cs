@@ -21,6 +21,7 @@ public sealed partial class FairDispatcher(
     JobLifecycle lifecycle,
     WorkerCapacity capacity,
     QueueBoard board,
+    RunTimeAverage runTimes,
     GenerationEvents events,
     IOptionsMonitor<GenerationOptions> options,
     TimeProvider time,
@@ -140,7 +141,7 @@ public sealed partial class FairDispatcher(
 
     private async Task PublishAsync(List<QueuedJob> waiting, int workers, QueueSnapshot snapshot)
     {
-        var runSeconds = board.AverageRunSeconds ?? options.CurrentValue.DefaultRunSeconds;
+        var runSeconds = await runTimes.ReadAsync() ?? options.CurrentValue.DefaultRunSeconds;
         var spots = new Dictionary<Guid, QueueSpot>(waiting.Count);
         for (var i = 0; i < waiting.Count; i++)
         {

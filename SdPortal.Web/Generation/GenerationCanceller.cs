@@ -25,7 +25,7 @@ public sealed partial class GenerationCanceller(
     public async Task<CancelOutcome> CancelAsync(GenerationJob job, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        cancellations.Request(job.Id);
+        await cancellations.RequestAsync(job.Id);
         await db.GenerationJobs.Where(j => j.Id == job.Id && j.CancelRequestedAtUtc == null)
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.CancelRequestedAtUtc, now), ct);
 

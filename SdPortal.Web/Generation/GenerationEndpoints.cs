@@ -28,7 +28,7 @@ internal static class GenerationEndpoints
     /// </summary>
     private static async Task<IResult> PreviewAsync(Guid id, GenerationReader reader, LivePreviews previews, PortalCaller caller, HttpContext http, CancellationToken ct)
     {
-        if (await reader.FindAsync(id, caller.UserId, caller.IsAdmin, ct) is null || previews.Find(id) is not { } preview)
+        if (await reader.FindAsync(id, caller.UserId, caller.IsAdmin, ct) is null || await previews.FindAsync(id) is not { } preview)
         {
             return ApiProblems.NotFound();
         }

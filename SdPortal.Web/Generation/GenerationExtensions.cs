@@ -16,9 +16,6 @@ namespace SdPortal.Web.Generation;
 /// <summary>Generation jobs end to end: admission, fair dispatch, the job gateway, the hub and the REST routes.</summary>
 public static class GenerationExtensions
 {
-    /// <summary>The connection string that turns on the SignalR Redis backplane (several web nodes).</summary>
-    public const string RedisConnectionStringName = "Redis";
-
     /// <summary>
     /// Adds <see cref="GenerationOptions"/> (validated on start), the model catalogue and admission (models under
     /// <c>{DataDirectory}/models</c> unless <c>Models:Directory</c> says otherwise), the engine as a module when
@@ -46,17 +43,12 @@ public static class GenerationExtensions
         builder.Services.AddSingleton<GenerationCost>();
         builder.Services.AddSingleton<SubmitRateLimiter>();
         builder.Services.AddSingleton<QueueBoard>();
-        builder.Services.AddSingleton<LiveProgress>();
-        builder.Services.AddSingleton<JobCancellations>();
         builder.Services.AddSingleton<GenerationEvents>();
-        builder.Services.AddSingleton<JobEventFeed>();
-        builder.Services.AddSingleton<LivePreviews>();
         builder.Services.AddSingleton<WorkerCapacity>();
         builder.Services.AddSingleton<JobLifecycle>();
         builder.Services.AddSingleton<JobSettlement>();
         builder.Services.AddSingleton<JobRecovery>();
         builder.AddHubAuthorization();
-        builder.Services.AddSingleton<WorkerPool>();
         builder.Services.AddScoped<PoolOverviewReader>();
         builder.Services.AddSingleton<IJobGateway, PortalJobGateway>();
         builder.Services.AddSingleton<FairDispatcher>();
@@ -72,11 +64,8 @@ public static class GenerationExtensions
         builder.Services.AddScoped<GalleryReader>();
         builder.Services.AddScoped<ImageDeleter>();
 
-        var signalR = builder.Services.AddSignalR().AddHubOptions<GenerationHub>(o => o.AddFilter<HubCallerFilter>());
-        if (builder.Configuration.GetConnectionString(RedisConnectionStringName) is { Length: > 0 } redis)
-        {
-            signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("sdportal"));
-        }
+        // The Redis backplane, when configured, is added with the rest of the shared state (SharedStateExtensions).
+        builder.Services.AddSignalR().AddHubOptions<GenerationHub>(o => o.AddFilter<HubCallerFilter>());
 
         // Browsers cannot set headers on a WebSocket: the hub also takes the bearer token from ?access_token=.
         builder.Services.PostConfigure<BearerTokenOptions>(IdentityConstants.BearerScheme, o => o.Events.OnMessageReceived = ctx =>

@@ -30,7 +30,8 @@ public sealed class GenerationReader(PortalDbContext db, LiveProgress live, Queu
     public async Task<GenerationResponse> DescribeAsync(GenerationJob job, CancellationToken ct)
     {
         var images = await db.GeneratedImages.AsNoTracking().Where(i => i.JobId == job.Id).OrderBy(i => i.Index).ToListAsync(ct);
-        return Describe(job, images);
+        var step = job.Status == GenerationJobStatus.Running ? (await live.FindAsync(job.Id))?.Step : null;
+        return Describe(job, images, step);
     }
 
     /// <summary>The caller's jobs, newest first; the cursor is the last id of the previous page (ids grow with time).</summary>
@@ -48,14 +49,16 @@ public sealed class GenerationReader(PortalDbContext db, LiveProgress live, Queu
         var ids = page.Select(j => j.Id).ToList();
         var images = (await db.GeneratedImages.AsNoTracking().Where(i => ids.Contains(i.JobId)).ToListAsync(ct))
             .ToLookup(i => i.JobId);
+        var steps = await live.FindStepsAsync([.. page.Where(j => j.Status == GenerationJobStatus.Running).Select(j => j.Id)]);
         return new GenerationPage(
-            [.. page.Select(j => Describe(j, [.. images[j.Id].OrderBy(i => i.Index)]))],
+            [.. page.Select(j => Describe(j, [.. images[j.Id].OrderBy(i => i.Index)], steps.TryGetValue(j.Id, out var s) ? s : null))],
             jobs.Count > PageSize ? page[^1].Id.ToString() : null);
     }
 
-    private GenerationResponse Describe(GenerationJob job, IReadOnlyList<GeneratedImage> images)
+    /// <summary>The API shape of <paramref name="job"/>; <paramref name="liveStep"/> is its latest reported step if running (<see cref="LiveProgress"/>).</summary>
+    private GenerationResponse Describe(GenerationJob job, IReadOnlyList<GeneratedImage> images, int? liveStep)
     {
-        var step = live.Find(job.Id) is { } progress && job.Status == GenerationJobStatus.Running ? progress.Step : job.Step;
+        var step = liveStep is { } reported && job.Status == GenerationJobStatus.Running ? reported : job.Step;
         var spot = job.Status is GenerationJobStatus.Queued or GenerationJobStatus.Dispatched
             ? board.Find(job.Id) ?? new QueueSpot(0, 0)
             : null;

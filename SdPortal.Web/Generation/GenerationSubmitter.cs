@@ -63,7 +63,7 @@ public sealed partial class GenerationSubmitter(
             return earlier.Job.Spec == specJson ? earlier : new SubmitOutcome.KeyReused(idempotencyKey!, earlier.Job.Id);
         }
 
-        if (rateLimiter.TryAcquire(tenantId) is { } retryAfter)
+        if (await rateLimiter.TryAcquireAsync(tenantId) is { } retryAfter)
         {
             LogRateLimited(logger, tenantId, userId, retryAfter.TotalSeconds);
             return new SubmitOutcome.RateLimited(retryAfter);

@@ -1,28 +1,19 @@
-using System.Collections.Concurrent;
-
 namespace SdPortal.Web.Generation;
 
 /// <summary>
-/// Cancel requests of running jobs, in memory on the web node that received them: the gateway answers the job's
-/// next progress report with "cancel", so the worker stops within one step. The request is also stored on the job
-/// row, which the gateway reads at start and, for jobs reporting to another web node, at most once a second.
+/// Cancel requests of running jobs: the gateway answers the job's next progress report with "cancel", so the worker
+/// stops within one step. The request is also stored on the job row (the durable truth), which the gateway reads at
+/// start and at most once a second. In memory on one node (<see cref="MemoryJobCancellations"/>); in Redis with
+/// several (<see cref="SharedState.RedisJobCancellations"/>), so the node the host reports to sees it at once.
 /// </summary>
-public sealed class JobCancellations(TimeProvider time)
+public abstract class JobCancellations
 {
-    private static readonly TimeSpan KeepFor = TimeSpan.FromHours(1);
-    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _requested = new();
+    /// <summary>How long a request is kept when the job's end never forgets it (a lost web node).</summary>
+    public static readonly TimeSpan KeepFor = TimeSpan.FromHours(1);
 
-    public void Request(Guid jobId)
-    {
-        var now = time.GetUtcNow();
-        _requested[jobId] = now;
-        foreach (var stale in _requested.Where(r => now - r.Value > KeepFor))
-        {
-            _requested.TryRemove(stale);
-        }
-    }
+    public abstract ValueTask RequestAsync(Guid jobId);
 
-    public bool IsRequested(Guid jobId) => _requested.ContainsKey(jobId);
+    public abstract ValueTask<bool> IsRequestedAsync(Guid jobId);
 
-    public void Forget(Guid jobId) => _requested.TryRemove(jobId, out _);
+    public abstract ValueTask ForgetAsync(Guid jobId);
 }

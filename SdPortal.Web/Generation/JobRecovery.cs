@@ -48,7 +48,7 @@ public sealed partial class JobRecovery(
             return false;
         }
 
-        live.Remove(job.JobId);
+        await live.RemoveAsync(job.JobId);
         if (row.CancelRequestedAtUtc is not null)
         {
             return await settlement.EndAsync(job, JobStates.Cancel, GenerationCanceller.Reason, guard, ct);

@@ -25,7 +25,7 @@ public sealed partial class JobSettlement(
     JobLifecycle lifecycle,
     IImageStore images,
     GenerationEvents events,
-    QueueBoard board,
+    RunTimeAverage runTimes,
     LiveProgress live,
     TimeProvider time,
     PortalMetrics metrics,
@@ -107,7 +107,7 @@ public sealed partial class JobSettlement(
         var ran = time.GetUtcNow().UtcDateTime - row.StartedAtUtc;
         if (ran is { } run)
         {
-            board.RecordRun(run);
+            await runTimes.RecordAsync(run);
         }
 
         metrics.Finished("succeeded", ran);
@@ -130,7 +130,7 @@ public sealed partial class JobSettlement(
         using var trace = JobTrace.Start("job settle", job.JobId);
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
-            var step = live.Find(job.JobId)?.Step;
+            var step = (await live.FindAsync(job.JobId))?.Step;
             var moved = await lifecycle.EndAsync(db, job.JobId, end, guard, s =>
             {
                 s.SetProperty(j => j.Error, reason);

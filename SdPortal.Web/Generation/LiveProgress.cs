@@ -3,30 +3,51 @@ using System.Collections.Concurrent;
 namespace SdPortal.Web.Generation;
 
 /// <summary>
-/// The latest step of each running job reported to this web node. Steps are not written to the database (a write per
-/// step would cost more than the step on a fast GPU); GET reads them from here and falls back to the row.
+/// The latest step of each running job. Steps are not written to the database (a write per step would cost more than
+/// the step on a fast GPU); GET reads them from here and falls back to the row. In memory on one node
+/// (<see cref="MemoryLiveProgress"/>), in Redis when several nodes share the reports (<see cref="SharedState.RedisLiveProgress"/>).
+/// The once-a-second schedule of database cancel checks stays per node: it only bounds this node's queries.
 /// </summary>
-public sealed class LiveProgress(TimeProvider time)
+public abstract class LiveProgress(TimeProvider time)
 {
-    private readonly ConcurrentDictionary<Guid, Entry> _entries = new();
+    private static readonly TimeSpan CancelCheckInterval = TimeSpan.FromSeconds(1);
+    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _lastCancelCheck = new();
 
-    public (int Step, int TotalSteps)? Find(Guid jobId) =>
-        _entries.TryGetValue(jobId, out var e) ? (e.Step, e.TotalSteps) : null;
+    public abstract ValueTask<(int Step, int TotalSteps)?> FindAsync(Guid jobId);
+
+    /// <summary>The latest steps of those of <paramref name="jobIds"/> that report progress (one round trip for a page).</summary>
+    public abstract ValueTask<IReadOnlyDictionary<Guid, int>> FindStepsAsync(IReadOnlyCollection<Guid> jobIds);
 
     /// <summary>Records a step; answers true when the job's cancel flag is due for a database check (once a second).</summary>
-    public bool Record(Guid jobId, int step, int totalSteps)
+    public async ValueTask<bool> RecordAsync(Guid jobId, int step, int totalSteps)
     {
+        await StoreAsync(jobId, step, totalSteps);
         var now = time.GetUtcNow();
         var checkDue = false;
-        _entries.AddOrUpdate(jobId, _ => new Entry(step, totalSteps, now), (_, e) =>
+        _lastCancelCheck.AddOrUpdate(jobId, _ => now, (_, last) =>
         {
-            checkDue = now - e.LastCancelCheck >= TimeSpan.FromSeconds(1);
-            return new Entry(step, totalSteps, checkDue ? now : e.LastCancelCheck);
+            checkDue = now - last >= CancelCheckInterval;
+            return checkDue ? now : last;
         });
+        if (_lastCancelCheck.Count > 1_000)
+        {
+            // With several nodes a job may end through another node, which removes only its own entry: drop the silent.
+            foreach (var silent in _lastCancelCheck.Where(c => now - c.Value > TimeSpan.FromMinutes(10)))
+            {
+                _lastCancelCheck.TryRemove(silent);
+            }
+        }
+
         return checkDue;
     }
 
-    public void Remove(Guid jobId) => _entries.TryRemove(jobId, out _);
+    public ValueTask RemoveAsync(Guid jobId)
+    {
+        _lastCancelCheck.TryRemove(jobId, out _);
+        return DeleteAsync(jobId);
+    }
 
-    private sealed record Entry(int Step, int TotalSteps, DateTimeOffset LastCancelCheck);
+    protected abstract ValueTask StoreAsync(Guid jobId, int step, int totalSteps);
+
+    protected abstract ValueTask DeleteAsync(Guid jobId);
 }

@@ -39,7 +39,7 @@ public sealed class PortalJobGateway(
             return null;
         }
 
-        if (row.CancelRequestedAtUtc is not null || cancellations.IsRequested(job.JobId))
+        if (row.CancelRequestedAtUtc is not null || await cancellations.IsRequestedAsync(job.JobId))
         {
             // Canceled before any worker had it: end it now (a running one is its lease holder's to report).
             await settlement.EndAsync(job, JobStates.Cancel, GenerationCanceller.Reason, JobLifecycle.Waiting, cancellationToken);
@@ -82,7 +82,7 @@ public sealed class PortalJobGateway(
             metrics.Started(time.GetUtcNow().UtcDateTime - row.CreatedAtUtc);
         }
 
-        live.Record(job.JobId, 0, row.TotalSteps);
+        await live.RecordAsync(job.JobId, 0, row.TotalSteps);
         await events.ProgressAsync(job.TenantId, job.JobId, 0, row.TotalSteps, null);
         return new JobTicket(row.Model, spec with { Inputs = inputs }, lease);
     }
@@ -96,7 +96,7 @@ public sealed class PortalJobGateway(
             return LeaseState.Lost;
         }
 
-        var cancel = cancellations.IsRequested(lease.Job.JobId)
+        var cancel = await cancellations.IsRequestedAsync(lease.Job.JobId)
             || await db.GenerationJobs.AnyAsync(j => j.Id == lease.Job.JobId && j.CancelRequestedAtUtc != null, cancellationToken);
         return cancel ? LeaseState.CancelRequested : LeaseState.Held;
     }
@@ -104,9 +104,9 @@ public sealed class PortalJobGateway(
     public async Task<bool> ReportProgressAsync(JobLease lease, JobProgress progress, CancellationToken cancellationToken)
     {
         var job = lease.Job;
-        var checkDatabase = live.Record(job.JobId, progress.Step, progress.TotalSteps);
+        var checkDatabase = await live.RecordAsync(job.JobId, progress.Step, progress.TotalSteps);
         await events.ProgressAsync(job.TenantId, job.JobId, progress.Step, progress.TotalSteps, progress.PreviewPng);
-        if (cancellations.IsRequested(job.JobId))
+        if (await cancellations.IsRequestedAsync(job.JobId))
         {
             return true;
         }
@@ -124,38 +124,34 @@ public sealed class PortalJobGateway(
     public async Task<bool> CompleteAsync(JobLease lease, JobOutput output, CancellationToken cancellationToken)
     {
         var accepted = await settlement.SucceedAsync(lease, output, cancellationToken);
-        AfterEnd(lease.Job);
+        await AfterEndAsync(lease.Job);
         return accepted;
     }
 
     public async Task FailAsync(JobLease lease, string reason, CancellationToken cancellationToken)
     {
         await settlement.EndAsync(lease.Job, JobStates.Fail, reason, JobLifecycle.HeldBy(lease.LeaseId), cancellationToken);
-        AfterEnd(lease.Job);
+        await AfterEndAsync(lease.Job);
     }
 
     public async Task CancelledAsync(JobLease lease, CancellationToken cancellationToken)
     {
         await settlement.EndAsync(lease.Job, JobStates.Cancel, GenerationCanceller.Reason, JobLifecycle.HeldBy(lease.LeaseId), cancellationToken);
-        AfterEnd(lease.Job);
+        await AfterEndAsync(lease.Job);
     }
 
     public async Task AbandonAsync(JobLease lease, string reason, bool countsAsAttempt, CancellationToken cancellationToken)
     {
         await recovery.HandBackAsync(lease, reason, countsAsAttempt, cancellationToken);
-        AfterEnd(lease.Job);
+        await AfterEndAsync(lease.Job);
     }
 
-    public Task ReportWorkerAsync(WorkerReport report, CancellationToken cancellationToken)
-    {
-        pool.Record(report);
-        return Task.CompletedTask;
-    }
+    public async Task ReportWorkerAsync(WorkerReport report, CancellationToken cancellationToken) => await pool.RecordAsync(report);
 
-    private void AfterEnd(JobRef job)
+    private async Task AfterEndAsync(JobRef job)
     {
-        live.Remove(job.JobId);
-        cancellations.Forget(job.JobId);
+        await live.RemoveAsync(job.JobId);
+        await cancellations.ForgetAsync(job.JobId);
         dispatcher.Wake();
     }
 }

@@ -6,7 +6,8 @@ namespace SdPortal.Web.Health;
 /// <summary><c>/health/live</c> (the process answers) and <c>/health/ready</c> (database and job storage answer).</summary>
 public static class HealthEndpointExtensions
 {
-    private const string ReadyTag = "ready";
+    /// <summary>The tag of the checks <c>/health/ready</c> runs (the shared-state Redis check adds itself with it).</summary>
+    internal const string ReadyTag = "ready";
 
     /// <summary>Registers the readiness checks.</summary>
     public static IHostApplicationBuilder AddPortalHealthChecks(this IHostApplicationBuilder builder)

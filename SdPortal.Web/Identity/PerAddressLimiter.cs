@@ -1,45 +1,18 @@
 using System.Net;
-using System.Threading.RateLimiting;
+using SdPortal.Web.SharedState;
 
 namespace SdPortal.Web.Identity;
 
 /// <summary>
 /// A fixed-window budget per remote IP address, callable from an endpoint filter, a handler or a statically rendered
-/// form alike (ASP.NET Core's rate-limiter middleware partitions cannot be shared with a form handler; ADR-002).
+/// form alike (ASP.NET Core's rate-limiter middleware partitions cannot be shared with a form handler; ADR-002). On a
+/// <see cref="WindowCounter"/>: with Redis the budget holds across web nodes (ADR-022).
 /// </summary>
-public abstract class PerAddressLimiter : IDisposable
+public abstract class PerAddressLimiter(WindowCounter counter, string name, int permitsPerWindow, TimeSpan window)
 {
-    private readonly PartitionedRateLimiter<string> _limiter;
-
-    protected PerAddressLimiter(int permitsPerWindow, TimeSpan window)
-    {
-        _limiter = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetFixedWindowLimiter(address,
-            _ => new FixedWindowRateLimiterOptions { PermitLimit = permitsPerWindow, Window = window, QueueLimit = 0 }));
-    }
-
     /// <summary>Takes one attempt for <paramref name="address"/>: null when allowed, else how long until the next window.</summary>
-    public TimeSpan? TryAcquire(IPAddress? address)
-    {
-        using var lease = _limiter.AttemptAcquire(address?.ToString() ?? "unknown");
-        if (lease.IsAcquired)
-        {
-            return null;
-        }
-
-        return lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
-    }
-
-    public void Dispose()
-    {
-        Dispose(disposing: true);
-        GC.SuppressFinalize(this);
-    }
-
-    protected virtual void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _limiter.Dispose();
-        }
-    }
+    public async ValueTask<TimeSpan?> TryAcquireAsync(IPAddress? address) =>
+        await counter.TryAcquireAsync($"{name}:{address?.ToString() ?? "unknown"}", permitsPerWindow, window) is { } retryAfter
+            ? (retryAfter > TimeSpan.Zero ? retryAfter : TimeSpan.FromSeconds(1))
+            : null;
 }

@@ -76,6 +76,7 @@ public static class PortalIdentityExtensions
         builder.Services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, SecureCookies>();
         builder.Services.AddSingleton<IPostConfigureOptions<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>, SecureCookies>();
 
+        // Both count on the shared WindowCounter (SharedStateExtensions): with Redis the budget holds across nodes.
         builder.Services.AddSingleton<SignInAttemptLimiter>();
         builder.Services.AddSingleton<RegistrationAttemptLimiter>();
         builder.Services.AddSingleton<DecoyPassword>();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SdPortal.Web.SharedState;
 
 namespace SdPortal.Web.Identity;
 
@@ -7,5 +8,5 @@ namespace SdPortal.Web.Identity;
 /// one creates a tenant and sends mail, so an unlimited form is a way to farm tenants and to mail strangers. Taken by
 /// the registration handler itself, so the API route and the sign-up page spend the same counter.
 /// </summary>
-public sealed class RegistrationAttemptLimiter(IOptions<AuthOptions> options)
-    : PerAddressLimiter(options.Value.RegistrationsPerWindow, TimeSpan.FromSeconds(options.Value.RegistrationWindowSeconds));
+public sealed class RegistrationAttemptLimiter(IOptions<AuthOptions> options, WindowCounter counter)
+    : PerAddressLimiter(counter, "sign-up", options.Value.RegistrationsPerWindow, TimeSpan.FromSeconds(options.Value.RegistrationWindowSeconds));

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using SdPortal.Web.Api;
+using SdPortal.Web.SharedState;
 
 namespace SdPortal.Web.Identity;
 
@@ -8,8 +9,8 @@ namespace SdPortal.Web.Identity;
 /// the API's login route, the sign-in page, and the password-reset routes and pages (which send mail on request). A
 /// separate budget per door would hand an attacker a multiple of the limit.
 /// </summary>
-public sealed class SignInAttemptLimiter(IOptions<AuthOptions> options)
-    : PerAddressLimiter(options.Value.LoginAttemptsPerWindow, TimeSpan.FromSeconds(options.Value.LoginWindowSeconds));
+public sealed class SignInAttemptLimiter(IOptions<AuthOptions> options, WindowCounter counter)
+    : PerAddressLimiter(counter, "sign-in", options.Value.LoginAttemptsPerWindow, TimeSpan.FromSeconds(options.Value.LoginWindowSeconds));
 
 /// <summary>Answers 429 with <c>Retry-After</c> and problem details when the caller's address has used its sign-in budget.</summary>
 internal sealed class SignInAttemptFilter(SignInAttemptLimiter limiter) : IEndpointFilter
@@ -17,7 +18,7 @@ internal sealed class SignInAttemptFilter(SignInAttemptLimiter limiter) : IEndpo
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        if (limiter.TryAcquire(http.Connection.RemoteIpAddress) is not { } retryAfter)
+        if (await limiter.TryAcquireAsync(http.Connection.RemoteIpAddress) is not { } retryAfter)
         {
             return await next(context);
         }

@@ -65,6 +65,6 @@ public sealed class PoolOverviewReader(PortalDbContext db, WorkerPool workers, J
             .Select(s => new GenerationServer(s.Name, s.WorkersCount, s.Heartbeat))
             .OrderBy(s => s.Name, StringComparer.Ordinal)
             .ToList();
-        return new PoolOverview(workers.Current(), servers, depths, storage.GetMonitoringApi().EnqueuedCount(GenerationWork.Queue));
+        return new PoolOverview(await workers.CurrentAsync(), servers, depths, storage.GetMonitoringApi().EnqueuedCount(GenerationWork.Queue));
     }
 }

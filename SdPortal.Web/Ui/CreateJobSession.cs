@@ -265,7 +265,7 @@ internal sealed partial class CreateJobSession(
 
         var ended = GenerationStatusNames.IsTerminal(fresh.Status);
         var step = fresh.Status == "running" ? Math.Max(Job.Step, fresh.Step) : fresh.Step;
-        var preview = Job.PreviewUrl ?? (previews.Find(current.Id) is { } p ? JobView.PreviewUrlOf(current.Id, p.Step) : null);
+        var preview = Job.PreviewUrl ?? (await previews.FindAsync(current.Id) is { } p ? JobView.PreviewUrlOf(current.Id, p.Step) : null);
         Job = Job with
         {
             Status = fresh.Status,

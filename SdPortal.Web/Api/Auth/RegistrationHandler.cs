@@ -34,7 +34,7 @@ internal sealed partial class RegistrationHandler(
 {
     public async Task<IResult> RegisterAsync(RegisterRequest request, HttpContext http)
     {
-        if (limiter.TryAcquire(http.Connection.RemoteIpAddress) is { } retryAfter)
+        if (await limiter.TryAcquireAsync(http.Connection.RemoteIpAddress) is { } retryAfter)
         {
             var seconds = RetryAfterHeader.Set(http.Response, retryAfter);
             // The sign-up page renders this answer itself, so the status is set here for it too.
