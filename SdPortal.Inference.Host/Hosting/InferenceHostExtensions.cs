@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using SdPortal.Contracts.Jobs;
 using SdPortal.Inference.Engine;
 using SdPortal.Inference.Jobs;
 using SdPortal.Inference.Jobs.Remote;

@@ -6,6 +6,7 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using SdPortal.Data;
 using SdPortal.Inference.Jobs;
+using SdPortal.Contracts.Jobs;
 using SdPortal.Inference.Jobs.Remote;
 using SdPortal.Tests.Generation;
 using SdPortal.Tests.Support;
@@ -43,7 +44,7 @@ public sealed class TwoNodePreviewLatencyTests(ITestOutputHelper output)
         var job = await PortalWebFactory.SubmitAcceptedAsync(owner);
         using var host = b.CreateClient();
         host.DefaultRequestHeaders.Add(InternalJobApi.TokenHeader, InferenceHostCluster.HostToken);
-        using var started = await host.PostAsJsonAsync(InternalJobApi.JobPath(new(tenant.TenantId, job), InternalJobApi.Start), new StartJobBody("bench/1"), PortalWebFactory.Json);
+        using var started = await host.PostAsJsonAsync(InternalJobApi.JobPath(tenant.TenantId, job, InternalJobApi.Start), new StartJobBody("bench/1"), PortalWebFactory.Json);
         Assert.Equal(HttpStatusCode.OK, started.StatusCode);
         var lease = new JobLease(new JobRef(tenant.TenantId, job), (await started.Content.ReadFromJsonAsync<JobTicketBody>(PortalWebFactory.Json))!.LeaseId);
 
@@ -92,7 +93,7 @@ public sealed class TwoNodePreviewLatencyTests(ITestOutputHelper output)
 
     private static async Task ReportAsync(HttpClient host, JobLease lease, int step, byte[] preview)
     {
-        using var response = await host.PostAsJsonAsync(InternalJobApi.LeasePath(lease, InternalJobApi.Progress),
+        using var response = await host.PostAsJsonAsync(lease.PathOf(InternalJobApi.Progress),
             new ProgressBody(step, Reports + 1, preview), PortalWebFactory.Json);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }

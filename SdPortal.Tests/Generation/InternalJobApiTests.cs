@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using SdPortal.Data;
 using SdPortal.Data.Generation;
+using SdPortal.Contracts.Jobs;
 using SdPortal.Inference.Jobs.Remote;
 using SdPortal.Tests.Support;
 
@@ -25,7 +26,7 @@ public sealed class InternalJobApiTests
         var missing = await StartAsync(client, tenant.TenantId, id, token: null);
         var wrong = await StartAsync(client, tenant.TenantId, id, token: "the-wrong-host-token-42");
         var prefix = await StartAsync(client, tenant.TenantId, id, token: Token[..^1]);
-        var failWrong = await PostAsync(client, InternalJobApi.JobPath(new(tenant.TenantId, id), InternalJobApi.Fail), new ReasonBody("forged"), "nope-nope-nope-nope");
+        var failWrong = await PostAsync(client, InternalJobApi.JobPath(tenant.TenantId, id, InternalJobApi.Fail), new ReasonBody("forged"), "nope-nope-nope-nope");
         var afterRefusals = Assert.Single(await portal.WithContextAsync(tenant.TenantId, db => Task.FromResult(db.GenerationJobs.ToList())));
         var right = await StartAsync(client, tenant.TenantId, id, token: Token);
 
@@ -77,7 +78,7 @@ public sealed class InternalJobApiTests
     }
 
     private static Task<HttpResponseMessage> StartAsync(HttpClient client, Guid tenantId, Guid jobId, string? token) =>
-        PostAsync(client, InternalJobApi.JobPath(new(tenantId, jobId), InternalJobApi.Start), new StartJobBody("test/1"), token);
+        PostAsync(client, InternalJobApi.JobPath(tenantId, jobId, InternalJobApi.Start), new StartJobBody("test/1"), token);
 
     private static async Task<HttpResponseMessage> PostAsync<T>(HttpClient client, string path, T body, string? token, bool expectContinue = false)
     {

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
-using SdPortal.Inference.Jobs.Remote;
+using SdPortal.Contracts.Jobs;
 using SdPortal.Web.Jobs;
 
 namespace SdPortal.Web.Generation;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SdPortal.Data;
 using SdPortal.Data.Images;
+using SdPortal.Contracts.Jobs;
 using SdPortal.Data.Tenancy;
 using SdPortal.Inference.Jobs;
 using SdPortal.Inference.Jobs.Remote;
@@ -42,11 +43,11 @@ internal static class InternalJobEndpoints
     private static async Task<Results<Ok<JobTicketBody>, NoContent>> StartAsync(
         Guid tenantId, Guid jobId, StartJobBody body, IJobGateway gateway, CancellationToken ct) =>
         await gateway.StartAsync(new JobRef(tenantId, jobId), body.WorkerName, ct) is { } ticket
-            ? TypedResults.Ok(JobTicketBody.From(ticket))
+            ? TypedResults.Ok(ticket.ToBody())
             : TypedResults.NoContent();
 
     private static async Task<Ok<RenewAnswer>> RenewAsync(Guid tenantId, Guid jobId, Guid leaseId, IJobGateway gateway, CancellationToken ct) =>
-        TypedResults.Ok(RenewAnswer.From(await gateway.RenewAsync(Lease(tenantId, jobId, leaseId), ct)));
+        TypedResults.Ok((await gateway.RenewAsync(Lease(tenantId, jobId, leaseId), ct)).ToAnswer());
 
     private static async Task<Ok<ProgressAnswer>> ProgressAsync(Guid tenantId, Guid jobId, Guid leaseId, ProgressBody body, IJobGateway gateway, CancellationToken ct) =>
         TypedResults.Ok(new ProgressAnswer(await gateway.ReportProgressAsync(

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using SdPortal.Contracts.Jobs;
 using SdPortal.Inference.Pipeline;
 
 namespace SdPortal.Inference.Jobs.Remote;
@@ -16,7 +17,7 @@ public sealed class HttpJobGateway(HttpClient http, RemoteAdapterFiles adapters)
 
     public async Task<JobTicket?> StartAsync(JobRef job, string workerName, CancellationToken cancellationToken)
     {
-        using var response = await PostAsync(InternalJobApi.JobPath(job, InternalJobApi.Start), $"start of job {job.JobId}",
+        using var response = await PostAsync(job.PathOf(InternalJobApi.Start), $"start of job {job.JobId}",
             new StartJobBody(workerName), retry: true, cancellationToken);
         if (response.StatusCode == HttpStatusCode.NoContent)
         {
@@ -50,7 +51,7 @@ public sealed class HttpJobGateway(HttpClient http, RemoteAdapterFiles adapters)
 
     private async Task<byte[]?> FetchAdapterAsync(JobLease lease, string sha256, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, InternalJobApi.AdapterPath(lease, sha256));
+        using var request = new HttpRequestMessage(HttpMethod.Get, InternalJobApi.AdapterPath(lease.Job.TenantId, lease.Job.JobId, lease.LeaseId, sha256));
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         return response.IsSuccessStatusCode ? await response.Content.ReadAsByteArrayAsync(cancellationToken) : null;
     }
@@ -74,7 +75,7 @@ public sealed class HttpJobGateway(HttpClient http, RemoteAdapterFiles adapters)
 
     public async Task<bool> CompleteAsync(JobLease lease, JobOutput output, CancellationToken cancellationToken)
     {
-        using var response = await PostAsync(lease, InternalJobApi.Complete, CompleteBody.From(output), retry: true, cancellationToken);
+        using var response = await PostAsync(lease, InternalJobApi.Complete, output.ToBody(), retry: true, cancellationToken);
         var answer = await response.Content.ReadFromJsonAsync<CompleteAnswer>(Json, cancellationToken);
         return answer?.Accepted ?? false;
     }
@@ -102,7 +103,7 @@ public sealed class HttpJobGateway(HttpClient http, RemoteAdapterFiles adapters)
 
     private Task<HttpResponseMessage> PostAsync<T>(JobLease lease, string action, T? body, bool retry, CancellationToken cancellationToken)
         where T : class =>
-        PostAsync(InternalJobApi.LeasePath(lease, action), $"{action} of job {lease.Job.JobId}", body, retry, cancellationToken);
+        PostAsync(lease.PathOf(action), $"{action} of job {lease.Job.JobId}", body, retry, cancellationToken);
 
     private async Task<HttpResponseMessage> PostAsync<T>(string path, string what, T? body, bool retry, CancellationToken cancellationToken)
         where T : class

@@ -1,6 +1,4 @@
-using SdPortal.Inference.Pipeline;
-
-namespace SdPortal.Inference.Jobs.Remote;
+namespace SdPortal.Contracts.Jobs;
 
 /// <summary>Body of <c>start</c>: who runs the job.</summary>
 public sealed record StartJobBody(string WorkerName);
@@ -14,34 +12,10 @@ public sealed record JobTicketBody(
 {
     /// <summary>The adapters' SHA-256 by name: the host fetches the files it lacks (they can be hundreds of megabytes).</summary>
     public Dictionary<string, string>? Adapters { get; init; }
-
-    public static JobTicketBody From(JobTicket ticket) => new(
-        ticket.Model, GenerationSpecJson.Serialize(ticket.Spec), ticket.Spec.Inputs?.InitImage, ticket.Spec.Inputs?.Mask,
-        ticket.Lease.Id, ticket.Lease.Duration.TotalSeconds, ticket.Lease.StallAfter.TotalSeconds)
-    {
-        Adapters = ticket.Spec.Inputs?.Adapters.ToDictionary(a => a.Key, a => a.Value.Sha256, StringComparer.OrdinalIgnoreCase),
-    };
-
-    public JobTicket ToTicket()
-    {
-        var spec = GenerationSpecJson.Deserialize(Spec);
-        return new(
-            Model,
-            InitImage is null ? spec : spec with { Inputs = new GenerationInputs(InitImage, Mask) },
-            new LeaseTerms(LeaseId, TimeSpan.FromSeconds(LeaseSeconds), TimeSpan.FromSeconds(StallSeconds)))
-        {
-            AdapterHashes = Adapters ?? [],
-        };
-    }
 }
 
 /// <summary>Answer of <c>renew</c>: whether the lease is still held, and whether the owner asked to cancel.</summary>
-public sealed record RenewAnswer(bool Held, bool Cancel)
-{
-    public static RenewAnswer From(LeaseState state) => new(state != LeaseState.Lost, state == LeaseState.CancelRequested);
-
-    public LeaseState ToState() => !Held ? LeaseState.Lost : Cancel ? LeaseState.CancelRequested : LeaseState.Held;
-}
+public sealed record RenewAnswer(bool Held, bool Cancel);
 
 /// <summary>Answer of <c>complete</c>: false when the result was discarded (the lease had been lost).</summary>
 public sealed record CompleteAnswer(bool Accepted);
@@ -65,30 +39,6 @@ public sealed record CompleteBody(
 {
     /// <summary>The run's warnings for the user; absent (an older worker) reads as none.</summary>
     public IReadOnlyList<string>? Warnings { get; init; }
-
-    public static CompleteBody From(JobOutput output) => new(
-        [.. output.Images.Select(i => new ImageBody(i.Png, i.Seed, i.Width, i.Height))],
-        output.Seed,
-        output.Timings.TextEncoding.TotalMilliseconds,
-        output.Timings.Denoising.TotalMilliseconds,
-        output.Timings.Decoding.TotalMilliseconds,
-        output.Timings.Total.TotalMilliseconds,
-        output.Timings.Steps,
-        output.Device)
-    {
-        Warnings = output.Warnings,
-    };
-
-    public JobOutput ToOutput() => new(
-        [.. Images.Select(i => new GeneratedImage(i.Png, i.Seed, i.Width, i.Height))],
-        Seed,
-        new GenerationTimings(
-            TimeSpan.FromMilliseconds(TextEncodingMs), TimeSpan.FromMilliseconds(DenoisingMs), TimeSpan.FromMilliseconds(DecodingMs),
-            TimeSpan.FromMilliseconds(TotalMs), Steps),
-        Device)
-    {
-        Warnings = Warnings ?? [],
-    };
 }
 
 /// <summary>Body of <c>fail</c>.</summary>

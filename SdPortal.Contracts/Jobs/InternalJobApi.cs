@@ -1,8 +1,8 @@
-namespace SdPortal.Inference.Jobs.Remote;
+namespace SdPortal.Contracts.Jobs;
 
 /// <summary>
 /// The internal HTTP API between inference hosts and the web node (ADR-005, ADR-015): one POST route per
-/// <see cref="IJobGateway"/> call, <c>start</c> under <c>/internal/jobs/{tenantId}/{jobId}/</c> and the lease holder's
+/// <c>IJobGateway</c> call, <c>start</c> under <c>/internal/jobs/{tenantId}/{jobId}/</c> and the lease holder's
 /// calls under <c>/internal/jobs/{tenantId}/{jobId}/leases/{leaseId}/</c>, plus the worker report at
 /// <see cref="WorkerReportRoute"/>, authenticated by the shared host token in <see cref="TokenHeader"/>. Both sides use these names, so the paths cannot drift apart.
 /// </summary>
@@ -31,16 +31,17 @@ public static class InternalJobApi
     /// <summary>The lease holder's GET of an adapter file its job names, by SHA-256: <c>…/adapters/{sha256}</c>.</summary>
     public const string Adapters = "adapters";
 
-    /// <summary>The route of a worker's periodic device report (<see cref="IJobGateway.ReportWorkerAsync"/>).</summary>
+    /// <summary>The route of a worker's periodic device report (<c>IJobGateway.ReportWorkerAsync</c>).</summary>
     public const string WorkerReportRoute = "/internal/workers/report";
 
-    /// <summary>The path of <paramref name="action"/> for <paramref name="job"/>, relative to the portal's base address.</summary>
-    public static string JobPath(JobRef job, string action) => $"internal/jobs/{job.TenantId}/{job.JobId}/{action}";
+    /// <summary>The path of <paramref name="action"/> for a job, relative to the portal's base address.</summary>
+    public static string JobPath(Guid tenantId, Guid jobId, string action) => $"internal/jobs/{tenantId}/{jobId}/{action}";
 
-    /// <summary>The path of the adapter file <paramref name="sha256"/> for the holder of <paramref name="lease"/>.</summary>
-    public static string AdapterPath(JobLease lease, string sha256) => LeasePath(lease, $"{Adapters}/{sha256}");
+    /// <summary>The path of the adapter file <paramref name="sha256"/> for the holder of a job's lease.</summary>
+    public static string AdapterPath(Guid tenantId, Guid jobId, Guid leaseId, string sha256) =>
+        LeasePath(tenantId, jobId, leaseId, $"{Adapters}/{sha256}");
 
-    /// <summary>The path of <paramref name="action"/> for the holder of <paramref name="lease"/>.</summary>
-    public static string LeasePath(JobLease lease, string action) =>
-        $"internal/jobs/{lease.Job.TenantId}/{lease.Job.JobId}/leases/{lease.LeaseId}/{action}";
+    /// <summary>The path of <paramref name="action"/> for the holder of a job's lease.</summary>
+    public static string LeasePath(Guid tenantId, Guid jobId, Guid leaseId, string action) =>
+        $"internal/jobs/{tenantId}/{jobId}/leases/{leaseId}/{action}";
 }
