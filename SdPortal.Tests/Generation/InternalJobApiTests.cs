@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using SdPortal.Contracts.Jobs;
 using SdPortal.Data;
 using SdPortal.Data.Generation;
-using SdPortal.Contracts.Jobs;
 using SdPortal.Inference.Jobs.Remote;
 using SdPortal.Tests.Support;
 

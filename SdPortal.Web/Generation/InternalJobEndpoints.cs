@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using SdPortal.Contracts.Jobs;
 using SdPortal.Data;
 using SdPortal.Data.Images;
-using SdPortal.Contracts.Jobs;
 using SdPortal.Data.Tenancy;
 using SdPortal.Inference.Jobs;
 using SdPortal.Inference.Jobs.Remote;
