@@ -65,7 +65,9 @@ public sealed class ContentSecurityPolicyBrowserTests(BrowserFixture browser, IT
         const string Background = "getComputedStyle(document.documentElement).getPropertyValue('--mud-palette-background').trim()";
         var light = await page.EvaluateAsync<string>(Background);
         await page.GetByLabel("Toggle dark theme").ClickAsync();
-        await page.WaitForFunctionAsync($"{Background} !== '{light}'");
+        // A function, not a bare expression: Playwright polls a bare expression through eval() in the page, which this
+        // very policy refuses (an EvalError whenever the re-render is slower than the first check).
+        await page.WaitForFunctionAsync($"() => {Background} !== '{light}'");
         // The jobs dashboard under its own policy.
         var dashboard = await page.GotoAsync(portal.Url("/hangfire"));
         Assert.Equal(200, dashboard!.Status);
