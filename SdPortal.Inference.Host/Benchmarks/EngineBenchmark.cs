@@ -54,7 +54,7 @@ public static class EngineBenchmark
         return new EngineBenchmarkReport(
             Machine: $"{Environment.ProcessorCount} logical CPUs, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}",
             Device: model.Device.ToString(),
-            Model: SyntheticModelFolder.IsSynthetic(directory) ? "synthetic tiny" : directory,
+            Model: Describe(directory),
             Size: settings.Size,
             Steps: settings.Steps,
             Scheduler: settings.Scheduler,
@@ -98,6 +98,22 @@ public static class EngineBenchmark
         }
 
         return Count / clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>
+    /// "synthetic sd15 fp32" and the like for the project's synthetic folders, from their marker (not always "tiny",
+    /// as the report once said); the path for any other model.
+    /// </summary>
+    internal static string Describe(string directory)
+    {
+        if (!SyntheticModelFolder.IsSynthetic(directory))
+        {
+            return directory;
+        }
+
+        using var marker = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(directory, SyntheticModelFolder.MarkerFileName)));
+        string Field(string name) => marker.RootElement.TryGetProperty(name, out var value) ? value.GetString() ?? "?" : "?";
+        return $"synthetic {Field("config")} {Field("precision")}";
     }
 
     internal static string WriteTinyModel()

@@ -28,6 +28,8 @@ public static class InferenceEngineExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ResidencyOptions>().BindConfiguration(ResidencyOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<SessionSettings>().BindConfiguration(SessionSettings.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
         // This process runs the engine: its devices are what the loaded ONNX Runtime offers.
         builder.Services.AddSingleton<IServedDevices, RuntimeServedDevices>();
         builder.Services.AddSingleton<DeviceActivity>();

@@ -33,6 +33,7 @@ public sealed partial class OnnxGenerationEngine : IGenerationEngine, IDisposabl
     private readonly ConcurrentDictionary<string, long> _footprints = new(StringComparer.Ordinal);
     private readonly BatchingOptions _batching;
     private readonly CudaProviderSettings _cuda;
+    private readonly SessionSettings _sessions;
     private readonly ResidencyOptions _residencyOptions;
     private readonly IMemoryAdmission? _memory;
     private readonly ITimer? _idleSweep;
@@ -48,13 +49,15 @@ public sealed partial class OnnxGenerationEngine : IGenerationEngine, IDisposabl
         DeviceActivity activity,
         ILoggerFactory loggers,
         IMemoryAdmission? admission = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        IOptions<SessionSettings>? sessions = null)
     {
         time ??= TimeProvider.System;
         _memory = admission;
         _catalog = catalog;
         _batching = batching.Value;
         _cuda = cuda.Value;
+        _sessions = sessions?.Value ?? new SessionSettings();
         _residencyOptions = residency.Value;
         _loggers = loggers;
         _logger = loggers.CreateLogger<OnnxGenerationEngine>();
@@ -288,7 +291,8 @@ public sealed partial class OnnxGenerationEngine : IGenerationEngine, IDisposabl
                 InferenceDevice.Parse(key.Device),
                 _loggers.CreateLogger<StableDiffusionModelFolder>(),
                 _cuda,
-                adapterBudgetBytes: _residencyOptions.AdapterBudgetBytes),
+                adapterBudgetBytes: _residencyOptions.AdapterBudgetBytes,
+                sessions: _sessions),
             LazyThreadSafetyMode.ExecutionAndPublication));
         try
         {

@@ -14,14 +14,16 @@ internal static partial class ExecutionProviderSelector
     /// <summary>
     /// Returns session options for <paramref name="requested"/> and the device they actually target; a GPU's provider is
     /// set up from <paramref name="cuda"/> (the defaults when null); <paramref name="cpuArena"/> says whether the CPU
-    /// allocator has an arena (ADR-016; shrinking it is a run option, see <see cref="OnnxModelFile"/>).
+    /// allocator has an arena (ADR-016; shrinking it is a run option, see <see cref="OnnxModelFile"/>);
+    /// <paramref name="sessions"/> sets threads and the memory pattern (ORT's defaults when null).
     /// </summary>
     public static (SessionOptions Options, InferenceDevice Device) Create(
-        InferenceDevice requested, ILogger logger, CudaProviderSettings? cuda = null, CpuArena cpuArena = CpuArena.Shrinking)
+        InferenceDevice requested, ILogger logger, CudaProviderSettings? cuda = null, CpuArena cpuArena = CpuArena.Shrinking,
+        SessionSettings? sessions = null)
     {
         // The environment must exist before any provider is appended (it owns logging and the provider registry).
         var env = OrtEnv.Instance();
-        var options = NewOptions(cpuArena);
+        var options = NewOptions(cpuArena, sessions);
         if (requested.Kind != InferenceDeviceKind.Cuda)
         {
             LogChosen(logger, InferenceDevice.Cpu.ToString(), env.GetVersionString());
@@ -45,7 +47,7 @@ internal static partial class ExecutionProviderSelector
             // The provider library or the CUDA runtime could not be loaded: run on the CPU and say why.
             options.Dispose();
             LogFallback(logger, requested.ToString(), ex.Message, ex);
-            var cpuOptions = NewOptions(cpuArena);
+            var cpuOptions = NewOptions(cpuArena, sessions);
             return (cpuOptions, InferenceDevice.Cpu);
         }
 
@@ -53,11 +55,16 @@ internal static partial class ExecutionProviderSelector
         return (options, requested);
     }
 
-    private static SessionOptions NewOptions(CpuArena cpuArena) => new()
+    private static SessionOptions NewOptions(CpuArena cpuArena, SessionSettings? sessions)
     {
-        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        EnableCpuMemArena = cpuArena != CpuArena.Off,
-    };
+        var options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            EnableCpuMemArena = cpuArena != CpuArena.Off,
+        };
+        sessions?.ApplyTo(options);
+        return options;
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "ONNX Runtime {Version}: sessions run on {Device}")]
     private static partial void LogChosen(ILogger logger, string device, string version);

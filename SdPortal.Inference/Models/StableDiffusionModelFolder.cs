@@ -114,7 +114,8 @@ public sealed partial class StableDiffusionModelFolder : IDisposable
     /// unless a benchmark compares another (ADR-016). A positive <paramref name="adapterBudgetBytes"/> opens the text
     /// encoder and UNet patchable for LoRA adapters (ADR-021), keeping that many bytes of patched weights between jobs;
     /// 0 opens them as stored, which keeps a batched image bit-identical to its image alone (a patchable session
-    /// cannot prepack its MatMul weights and rounds within one level of it).
+    /// cannot prepack its MatMul weights and rounds within one level of it). <paramref name="sessions"/> sets the
+    /// sessions' threads and memory pattern (ORT's defaults when null).
     /// </summary>
     /// <exception cref="ModelLoadException">A file is missing, malformed or not the model expected.</exception>
     public static StableDiffusionModelFolder Open(
@@ -123,14 +124,15 @@ public sealed partial class StableDiffusionModelFolder : IDisposable
         ILogger? logger = null,
         CudaProviderSettings? cuda = null,
         CpuArena cpuArena = CpuArena.Shrinking,
-        long adapterBudgetBytes = 0)
+        long adapterBudgetBytes = 0,
+        SessionSettings? sessions = null)
     {
         logger ??= NullLogger.Instance;
         var layout = new ModelFolderLayout(directory);
         layout.EnsureComplete();
         var configuration = ModelConfiguration.Read(layout);
 
-        var (options, actualDevice) = ExecutionProviderSelector.Create(device, logger, cuda, cpuArena);
+        var (options, actualDevice) = ExecutionProviderSelector.Create(device, logger, cuda, cpuArena, sessions);
 
         // GPU sessions keep ORT's defaults (ADR-012): their activations live in the CUDA arena, and shrinking an arena
         // the run option names but the session lacks would fail the call.
@@ -141,7 +143,7 @@ public sealed partial class StableDiffusionModelFolder : IDisposable
             var scratch = new List<IDisposable>(2);
             try
             {
-                SessionOptions OptionsForRewrite() => ExecutionProviderSelector.Create(actualDevice, NullLogger.Instance, cuda, cpuArena).Options;
+                SessionOptions OptionsForRewrite() => ExecutionProviderSelector.Create(actualDevice, NullLogger.Instance, cuda, cpuArena, sessions).Options;
                 var (textEncoderFile, unetFile, adapters) = OpenPatchable(layout, options, OptionsForRewrite, runArena, adapterBudgetBytes, scratch, logger);
                 var textEncoder = new TextEncoderModel(Track(opened, textEncoderFile));
                 var unet = new UNetModel(Track(opened, unetFile));
