@@ -12,7 +12,7 @@ public sealed class EngineBenchmarkTests
         var report = await EngineBenchmark.RunAsync(
             new EngineBenchmarkSettings(Size: 64, Steps: 2, Repetitions: 1, Concurrent: 4), InferenceDevice.Cpu, CancellationToken.None);
 
-        Assert.Equal("synthetic tiny", report.Model);
+        Assert.Equal("synthetic tiny fp32", report.Model);
         Assert.Equal("cpu", report.Device);
         Assert.All(
             new[] { report.GuidedUNetStepMs, report.VaeDecodeMs, report.ImageMs, report.StepsPerSecond, report.TokenizerPromptsPerSecond },
