@@ -55,7 +55,7 @@ public sealed partial class QueueMetrics : BackgroundService
     /// </summary>
     internal static IQueryable<GroupRow> OpenJobsByTenantAndState(PortalDbContext db) =>
         db.GenerationJobs.IgnoreQueryFilters([TenantIsolation.FilterName]).AsNoTracking()
-            .Where(j => j.Status == GenerationJobStatus.Queued || j.Status == GenerationJobStatus.Dispatched || j.Status == GenerationJobStatus.Running)
+            .Where(j => JobStates.Open.Contains(j.Status))
             .GroupBy(j => new { j.TenantId, j.Status })
             .Select(g => new GroupRow(g.Key.TenantId, g.Key.Status, g.Count(), g.Min(j => j.CreatedAtUtc)));
 
@@ -98,12 +98,11 @@ public sealed partial class QueueMetrics : BackgroundService
                 .Select(g => (Tenant: new KeyValuePair<string, object?>("tenant", g.Key.ToString()), Count: g.Sum(r => (long)r.Count),
                     Oldest: g.Min(r => r.OldestCreatedAtUtc)))
                 .ToList();
-            var states = new[] { GenerationJobStatus.Queued, GenerationJobStatus.Dispatched, GenerationJobStatus.Running };
             return new Snapshot(
                 [.. waiting.Select(w => new Measurement<long>(w.Count, w.Tenant))],
                 [.. waiting.Select(w => (w.Tenant, w.Oldest))],
                 // Every open state, zero included, so a panel shows an empty queue rather than no data.
-                [.. states.Select(s => new Measurement<long>(rows.Where(r => r.Status == s).Sum(r => (long)r.Count),
+                [.. JobStates.Open.Select(s => new Measurement<long>(rows.Where(r => r.Status == s).Sum(r => (long)r.Count),
                     new KeyValuePair<string, object?>("state", s.ToString().ToLowerInvariant())))]);
         }
     }
